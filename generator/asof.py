@@ -1,0 +1,47 @@
+"""The as-of moment: from ``--as-of``, else ``SOURCE_DATE_EPOCH``, else now (UTC)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from .errors import UsageError
+
+UTC = dt.UTC
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """An as-of given as a date means the end of that day (UTC)."""
+    return dt.datetime(day.year, day.month, day.day, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def parse_as_of(text: str) -> dt.datetime:
+    """``2026-06-14`` (end of that day) or an ISO time (``2026-06-14T12:00:00Z``)."""
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            return end_of_day(dt.date.fromisoformat(value))
+        moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        raise UsageError(
+            f"--as-of '{text}' is not a date: write YYYY-MM-DD (end of that day, UTC) or an ISO time such as 2026-06-14T12:00:00Z"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def resolve_as_of(option: str | None, environ: Mapping[str, str], now: dt.datetime | None = None) -> dt.datetime:
+    """The as-of moment for a run."""
+    if option:
+        return parse_as_of(option)
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH '{epoch}' is not a whole number of seconds since 1970") from None
+    return now or dt.datetime.now(UTC)
+
+
+def format_moment(moment: dt.datetime) -> str:
+    """ISO form, seconds precision, with Z."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

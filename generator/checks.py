@@ -1,0 +1,203 @@
+"""Automatic checks: select entities, test each against the check's conditions.
+
+A check yields one :class:`CheckResult` per selected entity (and one failing
+result per listed id that does not exist). Results only read the catalog and
+the as-of evidence index; they never look at statuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from .models import Check, Environment, Service, Store, Wave
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .evidence_index import EvidenceIndex
+
+SELECT_KIND: dict[str, str] = {
+    "environments": "environment",
+    "services": "service",
+    "stores": "store",
+    "waves": "wave",
+}
+_MODELS: dict[str, type[BaseModel]] = {
+    "environments": Environment,
+    "services": Service,
+    "stores": Store,
+    "waves": Wave,
+}
+_VIRTUAL: dict[str, tuple[str, ...]] = {
+    "environments": ("evidence",),
+    "services": ("endpoints", "evidence"),
+    "stores": ("evidence",),
+    "waves": ("evidence",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of one check for one entity."""
+
+    gate: str
+    check: int
+    """Index of the check in the gate's ``checks`` (0-based)."""
+    entity: str
+    """Entity reference, ``kind:id``."""
+    passed: bool
+    reasons: tuple[str, ...]
+    """One per unmet condition; empty when passed."""
+    evidence: str | None = None
+    """The evidence record the check's ``evidence`` condition looked at, if any."""
+
+
+def check_field_problem(select: str, name: str, *, top_level: bool = False) -> str | None:
+    """Why ``name`` is not a field a check on ``select`` can test, or ``None``."""
+    model: Any = _MODELS[select]
+    virtual = _VIRTUAL[select]
+    if name in virtual and not top_level:
+        return None
+    parts = name.split(".")
+    if top_level and len(parts) > 1:
+        return f"'where' filters on top-level fields only, not '{name}'"
+    for depth, part in enumerate(parts):
+        fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
+        if part not in fields:
+            known = sorted(fields) + ([] if depth or top_level else list(virtual))
+            return f"{select} have no field '{name}' (known: {', '.join(known)})"
+        model = _sub_model(fields[part].annotation)
+    return None
+
+
+def _sub_model(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()) or (annotation,):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def is_present(value: Any) -> bool:
+    """Present: not absent or null; text must be non-blank; an empty list is present."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return True
+
+
+def field_value(entity: Any, name: str) -> Any:
+    value = entity
+    for part in name.split("."):
+        if value is None:
+            return None
+        value = getattr(value, part, None)
+    return value
+
+
+def describe_check(check: Check) -> str:
+    """A one-line description of what a check requires."""
+    parts: list[str] = []
+    if check.fields:
+        parts.append("has " + ", ".join(check.fields))
+    if check.evidence:
+        age = f" at most {check.max_age_days} days old" if check.max_age_days is not None else ""
+        parts.append(f"latest {check.evidence} record passes{age}")
+    scope: str = check.select
+    if check.where:
+        scope += " where " + "; ".join(f"{k} in {', '.join(map(str, v))}" for k, v in check.where.items())
+    if check.ids:
+        scope += " " + ", ".join(check.ids)
+    return f"{scope}: " + " and ".join(parts)
+
+
+def _selected(check: Check, catalog: Catalog) -> list[tuple[str, Any]]:
+    """(ref, entity or None for a missing id), in a stable order."""
+    kind = SELECT_KIND[check.select]
+    table = catalog.table(kind)
+    out: list[tuple[str, Any]] = []
+    if check.ids is not None:
+        seen: set[str] = set()
+        for ident in check.ids:
+            canonical = catalog.resolve(kind, ident)
+            if canonical is None:
+                out.append((f"{kind}:{ident}", None))
+                continue
+            if canonical in seen:
+                continue
+            seen.add(canonical)
+            out.append((f"{kind}:{canonical}", table[canonical]))
+    else:
+        out = [(f"{kind}:{ident}", table[ident]) for ident in sorted(table)]
+    result = []
+    for ref, entity in out:
+        if entity is not None and _retired(kind, ref.partition(":")[2], catalog):
+            continue
+        if entity is not None and check.where and not _matches(entity, check.where):
+            continue
+        result.append((ref, entity))
+    return result
+
+
+def _retired(kind: str, ident: str, catalog: Catalog) -> bool:
+    if kind == "service":
+        return catalog.service_retired(ident)
+    if kind == "store":
+        return catalog.store_retired(ident)
+    if kind == "wave":
+        return catalog.waves[ident].retired
+    return False
+
+
+def _matches(entity: Any, where: dict[str, list[Any]]) -> bool:
+    for key, allowed in where.items():
+        value = getattr(entity, key, None)
+        values = value if isinstance(value, list) else [value]
+        if not any(item in allowed for item in values if item is not None):
+            return False
+    return True
+
+
+def evaluate_check(
+    gate_id: str, index: int, check: Check, catalog: Catalog, evidence: EvidenceIndex, as_of: dt.datetime
+) -> list[CheckResult]:
+    """One result per selected entity (a listed id that does not exist fails)."""
+    results: list[CheckResult] = []
+    kind = SELECT_KIND[check.select]
+    for ref, entity in _selected(check, catalog):
+        if entity is None:
+            results.append(
+                CheckResult(gate_id, index, ref, False, (f"{kind} '{ref.partition(':')[2]}' does not exist",))
+            )
+            continue
+        reasons: list[str] = []
+        for name in check.fields or ():
+            if name == "evidence":
+                ok = evidence.has_about(ref)
+            elif name == "endpoints" and kind == "service":
+                ok = any(d.endpoints for d in (entity.deployments or ()))
+            else:
+                ok = is_present(field_value(entity, name))
+            if not ok:
+                reasons.append(f"lacks {name}")
+        used: str | None = None
+        if check.evidence:
+            used = evidence.latest_about(ref, check.evidence)
+            if used is None:
+                reasons.append(f"no {check.evidence} record")
+            else:
+                record = catalog.evidence[used]
+                day = evidence.observed_day(used)
+                if record.result != "pass":
+                    reasons.append(f"latest {check.evidence} record {used} ({day}) did not pass")
+                elif check.max_age_days is not None:
+                    age = (as_of.date() - day).days
+                    if age > check.max_age_days:
+                        reasons.append(
+                            f"latest {check.evidence} record {used} is {age} days old (at most {check.max_age_days})"
+                        )
+        results.append(CheckResult(gate_id, index, ref, not reasons, tuple(reasons), used))
+    return results

@@ -1,0 +1,155 @@
+"""The ``readiness`` command: parse, call the core, report. Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import ReadinessError, UsageError, ValidationFailed
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """Global options."""
+
+    def __init__(self, root: Path, debug: bool) -> None:
+        self.root = root
+        self.debug = debug
+
+
+def _report(func: F) -> F:
+    """Translate the exception tree into messages and exit codes at the edge."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_object(Context) and ctx.find_object(Context).debug)  # type: ignore[union-attr]
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            if debug:
+                traceback.print_exc()
+            stream = sys.stdout if ctx.meta.get("problems_to_stdout") else sys.stderr
+            for problem in exc.problems:
+                click.echo(str(problem), file=stream)
+            click.echo(f"invalid: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except ReadinessError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Repository root holding data/ and evidence/.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(__version__, prog_name="readiness")
+@click.pass_context
+def main(ctx: click.Context, root: Path, debug: bool) -> None:
+    """Readiness gates from evidence kept in git."""
+    ctx.obj = Context(root, debug)
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Compute as of this date (end of day, UTC) or ISO time; default SOURCE_DATE_EPOCH, else now.",
+)
+
+
+def _load(obj: Context, as_of: str | None) -> tuple[Any, Any]:
+    from .asof import resolve_as_of
+    from .loader import load_catalog
+    from .status import derive
+
+    moment = resolve_as_of(as_of, os.environ)
+    catalog = load_catalog(obj.root)
+    return catalog, derive(catalog, moment)
+
+
+@main.command()
+@as_of_option
+@click.pass_obj
+@_report
+def validate(obj: Context, as_of: str | None) -> None:
+    """Check every record; print each problem as path:line:column: message."""
+    from .asof import resolve_as_of
+    from .loader import load_catalog
+
+    resolve_as_of(as_of, os.environ)  # a bad --as-of is a usage error here too
+    click.get_current_context().meta["problems_to_stdout"] = True
+    catalog = load_catalog(obj.root)
+    click.echo(
+        f"valid: {len(catalog.gates)} gates, {len(catalog.waves)} waves, {len(catalog.services)} services, "
+        f"{len(catalog.stores)} stores, {len(catalog.environments)} environments, {len(catalog.repos)} repos, "
+        f"{len(catalog.evidence)} evidence records"
+    )
+
+
+@main.command()
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON document only.")
+@click.pass_obj
+@_report
+def status(obj: Context, as_of: str | None, as_json: bool) -> None:
+    """Gate and wave statuses with their reasons."""
+    from .report import status_document, status_text
+
+    catalog, derived = _load(obj, as_of)
+    if as_json:
+        click.echo(json.dumps(status_document(catalog, derived), indent=2, ensure_ascii=False))
+    else:
+        click.echo(status_text(catalog, derived), nl=False)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory to write into (default: ROOT/schema).",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the committed schemas are stale.")
+@click.pass_obj
+@_report
+def schema(obj: Context, out: Path | None, check: bool) -> None:
+    """Write the JSON Schema of every record kind, generated from the models."""
+    from .schema import stale_schemas, write_schemas
+
+    directory = out or obj.root / "schema"
+    if check:
+        stale = stale_schemas(directory)
+        if stale:
+            raise ReadinessError(f"stale schemas in {directory}: {', '.join(stale)}; run 'readiness schema'")
+        click.echo(f"schemas in {directory} are up to date")
+        return
+    for path in write_schemas(directory):
+        click.echo(f"wrote {path}")
+
+
+def run() -> None:  # pragma: no cover - console entry
+    try:
+        main()
+    except UsageError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)

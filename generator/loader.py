@@ -1,0 +1,594 @@
+"""Load every record file, validate it against the models, cross-check the whole.
+
+``load_catalog(root)`` either returns a complete :class:`Catalog` or raises
+:class:`ValidationFailed` with every problem found, each located by file, line
+and column. Nothing is derived or written before this succeeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from yaml.nodes import ScalarNode
+
+from . import yamlstrict
+from .catalog import Catalog, Origin
+from .checks import check_field_problem
+from .errors import Problem, UsageError, ValidationFailed
+from .models import (
+    GATE_PATTERN,
+    REF_PATTERN,
+    SLUG_PATTERN,
+    VERIFICATION_KINDS,
+    Environment,
+    Evidence,
+    Gate,
+    Repo,
+    Service,
+    Wave,
+    observed_moment,
+)
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class _Source:
+    """One record file: where it is, and (on demand) its node tree for marks."""
+
+    path: Path
+    rel: str
+    node: Any = None
+    parsed: bool = False
+
+
+@dataclass(slots=True)
+class _Run:
+    """State of one load: problems so far and the files seen."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    sources: dict[str, _Source] = field(default_factory=dict)
+
+    def source(self, rel: str) -> _Source:
+        return self.sources[rel]
+
+    def mark(self, rel: str, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``loc`` in file ``rel``.
+
+        Marks are recovered from the node tree, which is composed again on
+        demand: problems are rare, and keeping every tree would cost memory.
+        """
+        source = self.sources.get(rel)
+        if source is None:
+            return 1, 1
+        if not source.parsed:
+            source.parsed = True
+            scratch: list[Problem] = []
+            text = yamlstrict.read_text(source.path, rel, scratch)
+            parsed = yamlstrict.parse(text, rel, scratch) if text is not None else None
+            source.node = parsed.node if parsed is not None else None
+        node = yamlstrict.find_node(source.node, loc, key=key)
+        if node is None:
+            return 1, 1
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def add(self, origin: Origin, loc: Loc, message: str, *, key: bool = False) -> None:
+        full = origin.loc + loc
+        line, column = self.mark(origin.path, full, key=key)
+        where = _field_path(full, origin.label)
+        suffix = f" ({where})" if where else ""
+        self.problems.append(Problem(origin.path, line, column, message + suffix))
+
+
+def _field_path(loc: Loc, label: str | None = None) -> str:
+    """``gates[2].owners[0]`` style; a list file's item is named by its id when known."""
+    text = ""
+    if label is not None and loc and isinstance(loc[0], int):
+        text, loc = label, loc[1:]
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + part
+    return text
+
+
+def _show(value: object) -> str:
+    """A bad value, shortened for a message."""
+    if isinstance(value, dict):
+        text = "a mapping"
+    elif isinstance(value, list):
+        text = "a list"
+    elif isinstance(value, str):
+        text = f"'{value}'"
+    else:
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _suggest(word: str, choices: Iterator[str] | list[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f": did you mean '{close[0]}'?" if close else ""
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _discover(root: Path, run: _Run) -> tuple[list[str], list[str]]:
+    """Service files and evidence files (relative paths), sorted."""
+    services: list[str] = []
+    evidence: list[str] = []
+    services_dir = root / "data" / "services"
+    if services_dir.is_dir():
+        for entry in sorted(os.scandir(services_dir), key=lambda e: e.name):
+            rel = f"data/services/{entry.name}"
+            if _is_record_file(entry, rel, run):
+                services.append(rel)
+    evidence_dir = root / "evidence"
+    if evidence_dir.is_dir():
+        _walk_evidence(evidence_dir, "evidence", run, evidence, top=True)
+        evidence.sort()
+    return services, evidence
+
+
+def _walk_evidence(directory: Path, rel_dir: str, run: _Run, out: list[str], *, top: bool) -> None:
+    for entry in os.scandir(directory):
+        rel = f"{rel_dir}/{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            if top and entry.name == "files":
+                continue
+            _walk_evidence(Path(entry.path), rel, run, out, top=False)
+        elif _is_record_file(entry, rel, run):
+            out.append(rel)
+
+
+def _is_record_file(entry: os.DirEntry[str], rel: str, run: _Run) -> bool:
+    name = entry.name
+    if name.endswith(".yml"):
+        run.problems.append(Problem(rel, 1, 1, "record files end in .yaml: rename it, or it is never read"))
+        return False
+    if not name.endswith(".yaml"):
+        return False
+    if entry.is_symlink():
+        run.problems.append(Problem(rel, 1, 1, "record files must be regular files, not links"))
+        return False
+    return entry.is_file(follow_symlinks=False)
+
+
+def _parse_file(run: _Run, rel: str) -> Any:
+    path = run.root / rel
+    run.sources[rel] = _Source(path, rel)
+    parsed = yamlstrict.load_file(path, rel, run.problems)
+    if parsed is None:
+        return yamlstrict.INVALID
+    return parsed.value
+
+
+# ------------------------------------------------------------------- validation
+
+
+def _fields_of(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Field names of the (nested) model that holds the last part of ``loc``."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    stack = [annotation]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return item
+        stack.extend(getattr(item, "__args__", ()))
+    return None
+
+
+def _explain(error: Any, run: _Run, origin: Origin, model: type[BaseModel]) -> None:
+    loc: Loc = tuple(error["loc"])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    last = loc[-1] if loc else ""
+    if value is yamlstrict.INVALID:
+        return  # already reported by the YAML layer
+    if kind == "extra_forbidden":
+        known = _fields_of(model, loc)
+        message = f"unknown field '{last}'{_suggest(str(last), known)}"
+        if not _suggest(str(last), known) and known:
+            message += f" (known: {', '.join(known)})"
+        run.add(origin, loc, message, key=True)
+        return
+    if kind == "missing":
+        run.add(origin, loc[:-1], f"missing required field '{last}'")
+        return
+    full = origin.loc + loc
+    run.mark(origin.path, full)  # composes the file's nodes on demand
+    source = run.sources.get(origin.path)
+    node = yamlstrict.find_node(source.node if source else None, full)
+    shown = value
+    if isinstance(node, ScalarNode) and not isinstance(value, (str, dict, list)):
+        shown = yamlstrict.RawText(node.value)
+    message = _message_for(kind, ctx, shown, error.get("msg", ""))
+    hint = yamlstrict.describe_scalar(node) if node is not None and kind == "string_type" else None
+    if hint:
+        message = f"expected text; {hint}"
+    run.add(origin, loc, message)
+
+
+def _message_for(kind: str, ctx: dict[str, Any], value: object, fallback: str) -> str:
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern")
+        if pattern == SLUG_PATTERN:
+            return f"{_show(value)} is not a valid id: use lowercase letters, digits and '-', starting with a letter or digit"
+        if pattern == GATE_PATTERN:
+            return f"{_show(value)} is not a valid gate id: use uppercase parts joined by '-', like OPS-G05"
+        if pattern == REF_PATTERN:
+            return (
+                f"{_show(value)} is not a valid reference: write kind:id with kind one of "
+                "service, store, environment, repo, gate, wave (e.g. store:gitea-db)"
+            )
+        return f"{_show(value)} does not have the expected form"
+    if kind == "string_too_long":
+        return f"{_show(value)} is too long: at most {ctx.get('max_length')} characters"
+    if kind == "literal_error":
+        return f"{_show(value)} is not allowed here: use one of {ctx.get('expected')}"
+    if kind == "value_error":
+        reason = str(ctx.get("error", fallback)).removeprefix("Value error, ")
+        return f"{_show(value)} {reason}" if isinstance(value, str) else reason
+    if kind == "string_type":
+        return f"expected text, got {_show(value)}"
+    if kind in ("int_type", "int_from_float"):
+        return f"expected a whole number, got {_show(value)}"
+    if kind == "greater_than_equal":
+        return f"{_show(value)} must be at least {ctx.get('ge')}"
+    if kind == "bool_type":
+        return f"expected true or false, got {_show(value)}"
+    if kind == "list_type":
+        return f"expected a list, got {_show(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping of fields, got {_show(value)}"
+    return fallback
+
+
+def _validate(run: _Run, model: type[BaseModel], value: Any, origin: Origin) -> Any:
+    if value is yamlstrict.INVALID:
+        return None
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            _explain(error, run, origin, model)
+        return None
+
+
+def _load_list(run: _Run, rel: str, model: type[BaseModel]) -> list[tuple[Any, Origin]]:
+    if not (run.root / rel).is_file():
+        return []
+    value = _parse_file(run, rel)
+    if value is yamlstrict.INVALID or value is None:
+        return []
+    if not isinstance(value, list):
+        run.add(
+            Origin(rel), (), f"expected a list of records (each starting with '- id: ...'), got {type(value).__name__}"
+        )
+        return []
+    out = []
+    for index, item in enumerate(value):
+        label = item.get("id") if isinstance(item, dict) else None
+        origin = Origin(rel, (index,), label if isinstance(label, str) and len(label) <= 64 else None)
+        record = _validate(run, model, item, origin)
+        if record is not None:
+            out.append((record, origin))
+    return out
+
+
+def _load_one(run: _Run, rel: str, model: type[BaseModel]) -> Any:
+    value = _parse_file(run, rel)
+    if value is yamlstrict.INVALID:
+        return None
+    if not isinstance(value, dict):
+        run.add(Origin(rel), (), "expected a mapping of fields (key: value)")
+        return None
+    return _validate(run, model, value, Origin(rel))
+
+
+# ------------------------------------------------------------------- cross-check
+
+
+def _register(
+    run: _Run,
+    catalog: Catalog,
+    kind: str,
+    ident: str,
+    aliases: list[str],
+    origin: Origin,
+    id_loc: Loc = ("id",),
+) -> bool:
+    table = catalog.table(kind)
+    key = (kind, ident)
+    if ident in table or ident in catalog.aliases.get(kind, {}):
+        first = catalog.origins.get(key) or catalog.origins.get((kind, catalog.aliases[kind][ident]))
+        where = f" (first in {first.path})" if first else ""
+        run.add(origin, id_loc, f"duplicate {kind} id '{ident}'{where}: ids must be unique")
+        return False
+    catalog.origins[key] = origin
+    alias_map = catalog.aliases.setdefault(kind, {})
+    for index, alias in enumerate(aliases):
+        if alias in table or alias in alias_map or alias == ident:
+            run.add(origin, ("aliases", index), f"alias '{alias}' is already a {kind} id or alias")
+            continue
+        alias_map[alias] = ident
+    return True
+
+
+def _ref_checker(run: _Run, catalog: Catalog) -> Callable[[str, str, Origin, Loc], str | None]:
+    def check(kind: str, ident: str, origin: Origin, loc: Loc) -> str | None:
+        canonical = catalog.resolve(kind, ident)
+        if canonical is None:
+            known = list(catalog.table(kind)) + list(catalog.aliases.get(kind, {}))
+            run.add(origin, loc, f"unknown {kind} '{ident}'{_suggest(ident, known)}")
+        return canonical
+
+    return check
+
+
+def _cycles(run: _Run, catalog: Catalog) -> None:
+    """Report each cycle in gate ``requires`` once, at the gate that closes it."""
+    state: dict[str, int] = {}
+    for start in sorted(catalog.gates):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(catalog.gates[start].requires))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            gate_id, children = stack[-1]
+            for child in children:
+                target = catalog.resolve("gate", child)
+                if target is None:
+                    continue
+                if state.get(target) == 1:
+                    cycle = [*path[path.index(target) :], target]
+                    origin = catalog.origins[("gate", gate_id)]
+                    index = catalog.gates[gate_id].requires.index(child)
+                    run.add(origin, ("requires", index), f"requires forms a cycle: {' -> '.join(cycle)}")
+                    continue
+                if not state.get(target):
+                    state[target] = 1
+                    path.append(target)
+                    stack.append((target, iter(catalog.gates[target].requires)))
+                    break
+            else:
+                state[gate_id] = 2
+                path.pop()
+                stack.pop()
+
+
+def _check_attachment(run: _Run, origin: Origin, index: int, rel_path: str, digest: str) -> None:
+    loc: Loc = ("attachments", index, "path")
+    evidence_root = run.root / "evidence"
+    parts = rel_path.replace("\\", "/").split("/")
+    if rel_path.startswith("/") or ".." in parts or any(part in ("", ".") for part in parts):
+        run.add(origin, loc, f"'{rel_path}' must be a plain path inside evidence/ (no '..', no leading '/')")
+        return
+    current = evidence_root
+    for part in parts:
+        current = current / part
+        try:
+            info = current.lstat()
+        except OSError:
+            run.add(origin, loc, f"attachment 'evidence/{rel_path}' does not exist: add the file or fix the path")
+            return
+        if stat.S_ISLNK(info.st_mode):
+            run.add(origin, loc, f"attachment 'evidence/{rel_path}' goes through a link: attach the file itself")
+            return
+    if not stat.S_ISREG(info.st_mode):
+        run.add(origin, loc, f"attachment 'evidence/{rel_path}' is not a regular file")
+        return
+    sha = hashlib.sha256()
+    with open(current, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    actual = sha.hexdigest()
+    if actual != digest:
+        run.add(
+            origin,
+            ("attachments", index, "sha256"),
+            f"sha256 of 'evidence/{rel_path}' is {actual}, not {digest}: update the digest if the file is right",
+        )
+
+
+def _cross_check(run: _Run, catalog: Catalog, now: dt.datetime) -> None:
+    ref = _ref_checker(run, catalog)
+    origins = catalog.origins
+
+    for env_id, env in catalog.environments.items():
+        if env.owner is not None:
+            ref("repo", env.owner, origins[("environment", env_id)], ("owner",))
+
+    for service_id, service in catalog.services.items():
+        origin = origins[("service", service_id)]
+        if service.owner is not None:
+            ref("repo", service.owner, origin, ("owner",))
+        for d_index, deployment in enumerate(service.deployments or []):
+            ref("environment", deployment.environment, origin, ("deployments", d_index, "environment"))
+        for s_index, store in enumerate(service.stores or []):
+            if store.backup is not None and store.backup.owner is not None:
+                ref("repo", store.backup.owner, origin, ("stores", s_index, "backup", "owner"))
+        for index, other in enumerate(service.depends_on or []):
+            target = ref("service", other, origin, ("depends_on", index))
+            if target == service_id:
+                run.add(origin, ("depends_on", index), "a service cannot depend on itself")
+
+    for gate_id, gate in catalog.gates.items():
+        origin = origins[("gate", gate_id)]
+        for index, owner in enumerate(gate.owners):
+            ref("repo", owner, origin, ("owners", index))
+        for index, required in enumerate(gate.requires):
+            ref("gate", required, origin, ("requires", index))
+        if gate.service is not None:
+            ref("service", gate.service, origin, ("service",))
+        for c_index, check in enumerate(gate.checks):
+            for f_index, name in enumerate(check.fields or []):
+                message = check_field_problem(check.select, name)
+                if message:
+                    run.add(origin, ("checks", c_index, "fields", f_index), message)
+            for key in check.where or {}:
+                message = check_field_problem(check.select, key, top_level=True)
+                if message:
+                    run.add(origin, ("checks", c_index, "where", key), message, key=True)
+            if check.max_age_days is not None and check.evidence is None:
+                run.add(
+                    origin,
+                    ("checks", c_index, "max_age_days"),
+                    "max_age_days applies to the check's evidence: add 'evidence: <kind>' or remove it",
+                )
+            if not check.fields and check.evidence is None:
+                run.add(origin, ("checks", c_index), "a check needs 'fields', 'evidence' or both")
+    _cycles(run, catalog)
+
+    for wave_id, wave in catalog.waves.items():
+        origin = origins[("wave", wave_id)]
+        for index, gate_ref in enumerate(wave.gates):
+            ref("gate", gate_ref, origin, ("gates", index))
+        for index, service_ref in enumerate(wave.services or []):
+            ref("service", service_ref, origin, ("services", index))
+
+    for evidence_id, record in catalog.evidence.items():
+        origin = origins[("evidence", evidence_id)]
+        if observed_moment(record.observed) > now:
+            run.add(
+                origin,
+                ("observed",),
+                f"observed {record.observed.isoformat()} is in the future: evidence records facts already seen",
+            )
+        if record.kind in VERIFICATION_KINDS and record.result is None:
+            run.add(origin, (), f"missing required field 'result' (pass or fail) for a {record.kind} record")
+        if record.severity is not None and record.kind != "risk-raised":
+            run.add(origin, ("severity",), "severity is for risk-raised records only: remove it or change the kind")
+        for index, about in enumerate(record.about):
+            kind, _, ident = about.partition(":")
+            ref(kind, ident, origin, ("about", index))
+        for gate_ref in record.assess:
+            ref("gate", gate_ref, origin, ("assess", gate_ref))
+        for index, other in enumerate(record.supersedes):
+            if other == evidence_id:
+                run.add(origin, ("supersedes", index), "a record cannot supersede itself")
+            else:
+                ref("evidence", other, origin, ("supersedes", index))
+        for index, other in enumerate(record.resolves):
+            target = ref("evidence", other, origin, ("resolves", index))
+            if target is not None and catalog.evidence[target].kind != "risk-raised":
+                run.add(
+                    origin,
+                    ("resolves", index),
+                    f"'{other}' is a {catalog.evidence[target].kind} record: resolves closes risk-raised records only",
+                )
+        for index, attachment in enumerate(record.attachments or []):
+            _check_attachment(run, origin, index, attachment.path, attachment.sha256)
+
+
+# ------------------------------------------------------------------------ entry
+
+
+def load_catalog(root: Path, *, now: dt.datetime | None = None) -> Catalog:
+    """Load, validate and cross-check every record under ``root``.
+
+    ``now`` is the real present (records observed after it are typos); it is
+    not the as-of moment, which only filters records when deriving.
+    """
+    root = Path(root)
+    if not (root / "data").is_dir():
+        raise UsageError(f"no data/ directory in {root}: run from the repository root or pass --root")
+    now = now or dt.datetime.now(dt.UTC)
+    run = _Run(root=root)
+    catalog = Catalog(root=root)
+
+    for repo, origin in _load_list(run, "data/repos.yaml", Repo):
+        if _register(run, catalog, "repo", repo.id, repo.aliases, origin):
+            catalog.repos[repo.id] = repo
+    for env, origin in _load_list(run, "data/environments.yaml", Environment):
+        if _register(run, catalog, "environment", env.id, env.aliases, origin):
+            catalog.environments[env.id] = env
+    for gate, origin in _load_list(run, "data/gates.yaml", Gate):
+        if _register(run, catalog, "gate", gate.id, gate.aliases, origin):
+            catalog.gates[gate.id] = gate
+    for wave, origin in _load_list(run, "data/waves.yaml", Wave):
+        if _register(run, catalog, "wave", wave.id, wave.aliases, origin):
+            catalog.waves[wave.id] = wave
+
+    service_files, evidence_files = _discover(root, run)
+    for rel in service_files:
+        service = _load_one(run, rel, Service)
+        if service is None:
+            continue
+        origin = Origin(rel)
+        stem = rel.rsplit("/", 1)[1][: -len(".yaml")]
+        if service.id != stem:
+            run.add(origin, ("id",), f"id '{service.id}' must equal the file name '{stem}': rename one of them")
+            continue
+        if not _register(run, catalog, "service", service.id, service.aliases, origin):
+            continue
+        catalog.services[service.id] = service
+        for index, store in enumerate(service.stores or []):
+            store_origin = Origin(rel, ("stores", index))
+            if _register(run, catalog, "store", store.id, store.aliases, store_origin):
+                catalog.stores[store.id] = store
+                catalog.store_service[store.id] = service.id
+
+    for rel in evidence_files:
+        stem = rel.rsplit("/", 1)[1][: -len(".yaml")]
+        origin = Origin(rel)
+        record = _load_one(run, rel, Evidence)
+        if not _valid_slug(stem):
+            run.problems.append(
+                Problem(
+                    rel, 1, 1, f"file name '{stem}' is not a valid evidence id: use lowercase letters, digits and '-'"
+                )
+            )
+            continue
+        if record is None:
+            continue
+        if ("evidence", stem) in catalog.origins:
+            first = catalog.origins[("evidence", stem)].path
+            run.problems.append(
+                Problem(rel, 1, 1, f"duplicate evidence id '{stem}' (first in {first}): rename one file")
+            )
+            continue
+        catalog.origins[("evidence", stem)] = origin
+        catalog.evidence[stem] = record
+
+    _cross_check(run, catalog, now)
+    if run.problems:
+        raise ValidationFailed(run.problems)
+    return catalog
+
+
+def _valid_slug(text: str) -> bool:
+    return (
+        0 < len(text) <= 64
+        and text.isascii()
+        and (text[0].isalnum())
+        and all(ch.isdigit() or ("a" <= ch <= "z") or ch == "-" for ch in text)
+    )

@@ -1,0 +1,373 @@
+"""The record models: the one schema of every record kind in the contract.
+
+Every model forbids unknown fields and validates strictly (YAML's guesses are
+not coerced back). Field descriptions end up in the generated JSON Schemas
+under ``schema/`` that editors use; ``readiness schema`` writes them.
+
+Optional fields default to ``None`` so that "absent" (not cataloged yet) stays
+distinct from an explicit empty list ("declared none").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+GATE_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+REF_KINDS = ("service", "store", "environment", "repo", "gate", "wave")
+REF_PATTERN = r"^(service|store|environment|repo|wave):[a-z0-9][a-z0-9-]*$|^gate:[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+GateStatus = Literal["unknown", "partial", "blocked", "ready"]
+WaveStatus = Literal["not-started", "in-progress", "blocked", "passed"]
+EvidenceKind = Literal[
+    "assessment",
+    "endpoint-verified",
+    "backup-verified",
+    "restore-tested",
+    "registry-verified",
+    "tls-verified",
+    "risk-raised",
+    "note",
+]
+VERIFICATION_KINDS: frozenset[str] = frozenset(
+    {"endpoint-verified", "backup-verified", "restore-tested", "registry-verified", "tls-verified"}
+)
+EVIDENCE_KINDS: tuple[str, ...] = EvidenceKind.__args__  # type: ignore[attr-defined]
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line of text")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _http_url(value: str) -> str:
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise ValueError("a URL must not contain spaces or control characters")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        raise ValueError(f"has a bad port ({exc})") from None
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+GateId = Annotated[str, StringConstraints(pattern=GATE_PATTERN, max_length=64)]
+EntityRef = Annotated[str, StringConstraints(pattern=REF_PATTERN, max_length=80)]
+Line = Annotated[str, AfterValidator(_not_blank), AfterValidator(_one_line)]
+"""Required one-line plain text."""
+OptLine = Annotated[str, AfterValidator(_one_line)]
+"""Optional one-line plain text; blank counts as not present for checks."""
+Text = Annotated[str, AfterValidator(_not_blank)]
+Markdown = Annotated[str, Field(json_schema_extra={"contentMediaType": "text/markdown"})]
+Url = Annotated[
+    str, AfterValidator(_http_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})
+]
+
+
+def _date_value(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError("must be a date like 2026-06-14, without a time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be a date like 2026-06-14")
+
+
+def _moment_value(value: Any) -> dt.date | dt.datetime:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return (
+                _moment_value(dt.datetime.fromisoformat(value))
+                if "T" in value or " " in value
+                else dt.date.fromisoformat(value)
+            )
+        except ValueError:
+            pass
+    raise ValueError("must be a date like 2026-06-14 or a UTC time like 2026-06-14T09:30:00Z")
+
+
+Date = Annotated[
+    dt.date,
+    PlainValidator(_date_value),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+Moment = Annotated[
+    dt.date | dt.datetime,
+    PlainValidator(_moment_value),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}),
+]
+
+
+class Record(BaseModel):
+    """Common configuration: unknown fields are errors, no type coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Link(Record):
+    """A titled link to something outside the catalog."""
+
+    title: Line = Field(description="Text of the link.")
+    url: Url = Field(description="Absolute http(s) URL.")
+
+
+class Repo(Record):
+    """An owner repository (data/repos.yaml)."""
+
+    id: Slug = Field(description="Repository id: lowercase slug.")
+    url: Url | None = Field(None, description="Web URL of the repository; runbook paths link through it.")
+    description: OptLine | None = Field(None, description="What the repository holds.")
+    contacts: list[OptLine] | None = Field(None, description="People or channels to ask.")
+    aliases: list[Slug] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+
+
+EnvironmentLifecycle = Literal["planned", "building", "active", "draining", "retired"]
+
+
+class Environment(Record):
+    """An environment (data/environments.yaml)."""
+
+    id: Slug = Field(description="Environment id: lowercase slug.")
+    name: Line = Field(description="Display name.")
+    role: OptLine | None = Field(None, description="What the environment is for.")
+    lifecycle: EnvironmentLifecycle | None = Field(None, description="Where the environment is in its life.")
+    owner: Slug | None = Field(None, description="Owner repo id.")
+    notes: Markdown | None = Field(None, description="Owner notes (Markdown).")
+    aliases: list[Slug] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+
+
+class Endpoint(Record):
+    """One endpoint of a deployment."""
+
+    url: Url = Field(description="Absolute http(s) URL.")
+    kind: Literal["web", "api", "registry", "health", "other"] | None = Field(
+        None, description="What the endpoint serves."
+    )
+
+
+class Deployment(Record):
+    """Where a service runs now, or is going."""
+
+    environment: Slug = Field(description="Environment id.")
+    state: Literal["live", "target", "retired"] = Field(description="live: runs there now; target: is going there.")
+    endpoints: list[Endpoint] | None = Field(None, description="Endpoints in this environment.")
+
+
+class Backup(Record):
+    """How a store is backed up."""
+
+    location: OptLine | None = Field(None, description="Where backups are kept.")
+    schedule: OptLine | None = Field(None, description="When backups run.")
+    retention: OptLine | None = Field(None, description="How long backups are kept.")
+    owner: Slug | None = Field(None, description="Repo id of the owner of the backups.")
+
+
+class Store(Record):
+    """A persistent data store of a service."""
+
+    id: Slug = Field(description="Store id, unique across all services.")
+    kind: Line = Field(description="What kind of store (postgresql, object-storage, ...).")
+    description: OptLine | None = Field(None, description="What it holds.")
+    backup: Backup | None = Field(None, description="Backup location, schedule, retention and owner.")
+    aliases: list[Slug] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+
+
+class Runbooks(Record):
+    """Runbooks: each a URL, or a path inside the owner repo."""
+
+    deploy: OptLine | None = Field(None, description="Deploy runbook: URL or path in the owner repo.")
+    restore: OptLine | None = Field(None, description="Restore runbook: URL or path in the owner repo.")
+    rotate: OptLine | None = Field(None, description="Secret rotation runbook: URL or path in the owner repo.")
+    incident: OptLine | None = Field(None, description="Incident response runbook: URL or path in the owner repo.")
+    migration: OptLine | None = Field(None, description="Migration runbook: URL or path in the owner repo.")
+
+
+class Observability(Record):
+    """Where health, logs and metrics are: each a URL, or a path inside the owner repo."""
+
+    health: OptLine | None = Field(None, description="Health check: URL or path in the owner repo.")
+    logs: OptLine | None = Field(None, description="Logs: URL or path in the owner repo.")
+    metrics: OptLine | None = Field(None, description="Metrics: URL or path in the owner repo.")
+
+
+class Service(Record):
+    """A service (data/services/<id>.yaml) with its persistent data stores."""
+
+    id: Slug = Field(description="Service id; equals the file stem.")
+    name: Line = Field(description="Display name.")
+    description: OptLine | None = Field(None, description="What the service does.")
+    owner: Slug | None = Field(None, description="Owner repo id.")
+    criticality: Literal["critical", "high", "normal", "low"] | None = Field(None, description="How critical.")
+    lifecycle: Literal["planned", "live", "migrating", "retired"] | None = Field(
+        None, description="retired keeps the service valid but out of tables, waves and checks."
+    )
+    deployments: list[Deployment] | None = Field(None, description="Where it runs now and where it is going.")
+    stores: list[Store] | None = Field(None, description="Persistent data stores; [] means declared none.")
+    runbooks: Runbooks | None = Field(None, description="Operator runbooks.")
+    observability: Observability | None = Field(None, description="Health, logs and metrics.")
+    depends_on: list[Slug] | None = Field(None, description="Ids of services this one needs.")
+    links: list[Link] | None = Field(None, description="Other links.")
+    aliases: list[Slug] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+
+
+CheckSelect = Literal["environments", "services", "stores", "waves"]
+Scalar = str | int | bool
+
+
+class Check(Record):
+    """An automatic check: selects entities and states what each must have."""
+
+    select: CheckSelect = Field(description="Which kind of entity the check selects.")
+    ids: list[Slug] | None = Field(None, description="Only these ids; one that does not exist is a failing result.")
+    where: dict[str, list[Scalar]] | None = Field(
+        None, description="Filter on top-level fields: the field's value must be one of those listed."
+    )
+    fields: list[Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)*$")]] | None = Field(
+        None,
+        description="Fields each entity must have (dotted paths reach into mappings; virtual: endpoints, evidence).",
+    )
+    evidence: EvidenceKind | None = Field(
+        None, description="The latest record of this kind about the entity must pass."
+    )
+    max_age_days: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="With evidence: the latest record may be at most this many days old."
+    )
+
+
+class Gate(Record):
+    """A readiness gate (data/gates.yaml)."""
+
+    id: GateId = Field(description="Gate id, e.g. OPS-G05; its URL slug is the lowercase form.")
+    title: Line = Field(description="What must be true, in one line.")
+    owners: list[Slug] = Field(default_factory=list, description="Owner repo ids; may be empty.")
+    owners_note: OptLine | None = Field(None, description="Free text shown beside the owners.")
+    requirement: Text = Field(description="The evidence requirement (Markdown).")
+    requires: list[GateId] = Field(default_factory=list, description="Precondition gates that must be ready.")
+    max_age_days: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="An assessment older than this no longer proves ready."
+    )
+    service: Slug | None = Field(None, description="Service id, for a service-specific gate.")
+    checks: list[Check] = Field(default_factory=list, description="Automatic checks.")
+    aliases: list[GateId] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+    retired: bool = Field(False, description="A retired gate stays valid but counts for nothing.")
+
+
+class Rollback(Record):
+    """How to roll a wave back."""
+
+    conditions: Markdown | None = Field(None, description="When to roll back (Markdown).")
+    steps: Markdown | None = Field(None, description="How to roll back (Markdown).")
+    data_safety: Markdown | None = Field(None, description="What protects data during rollback (Markdown).")
+
+
+class Wave(Record):
+    """A migration wave (data/waves.yaml)."""
+
+    id: Slug = Field(description="Wave id: lowercase slug.")
+    title: Line = Field(description="The goal of the wave.")
+    gates: list[GateId] = Field(description="Required gates, in order.")
+    services: list[Slug] | None = Field(
+        None, description="Services that move in this wave; their service-specific gates are required too."
+    )
+    target: Date | None = Field(None, description="Due date; after it an unfinished wave is overdue.")
+    rollback: Rollback | None = Field(None, description="Rollback conditions, steps and data safety.")
+    notes: Markdown | None = Field(None, description="Notes (Markdown).")
+    aliases: list[Slug] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+    retired: bool = Field(False, description="A retired wave stays valid but counts for nothing.")
+
+
+class Observation(Record):
+    """One structured probe result."""
+
+    check: Line = Field(description="What was checked.")
+    expected: OptLine | None = Field(None, description="What was expected (text: quote numbers).")
+    actual: OptLine | None = Field(None, description="What was observed (text: quote numbers).")
+    ok: bool = Field(description="Whether the step passed.")
+
+
+class Attachment(Record):
+    """A file under evidence/ that the record points to."""
+
+    path: Annotated[str, StringConstraints(min_length=1, max_length=512)] = Field(
+        description="Path relative to evidence/, e.g. files/2026/openapi.json."
+    )
+    sha256: Annotated[str, StringConstraints(pattern=SHA256_PATTERN)] = Field(
+        description="Lowercase hex SHA-256 of the file."
+    )
+
+
+class Evidence(Record):
+    """A dated evidence record (evidence/**/<id>.yaml; the file stem is its id)."""
+
+    observed: Moment = Field(description="Date, or UTC time, when the fact was observed.")
+    kind: EvidenceKind = Field(description="What kind of evidence.")
+    summary: Line = Field(description="One line of plain text.")
+    result: Literal["pass", "fail"] | None = Field(None, description="Required for the verification kinds.")
+    about: list[EntityRef] = Field(default_factory=list, description="Entity references (kind:id).")
+    assess: dict[GateId, GateStatus] = Field(default_factory=dict, description="Gate id -> assessed status.")
+    details: Markdown | None = Field(None, description="Details (Markdown).")
+    observations: list[Observation] | None = Field(None, description="Structured results, one per probe step.")
+    source: OptLine | None = Field(None, description="How it was obtained: script, command, or manual.")
+    submitted_by: OptLine | None = Field(None, description="Who submitted it.")
+    links: list[Link] | None = Field(None, description="Links.")
+    attachments: list[Attachment] | None = Field(None, description="Files under evidence/ with their digests.")
+    severity: Literal["low", "medium", "high", "critical"] | None = Field(None, description="risk-raised only.")
+    resolves: list[Slug] = Field(default_factory=list, description="Earlier risk-raised records this closes.")
+    supersedes: list[Slug] = Field(
+        default_factory=list, description="Earlier records this corrects; they stop counting."
+    )
+
+
+def observed_moment(value: dt.date | dt.datetime) -> dt.datetime:
+    """An ``observed`` value as a UTC moment: a date means the start of that day."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+
+
+def slug_of_gate(gate_id: str) -> str:
+    """The URL slug of a gate id (its lowercase form)."""
+    return gate_id.lower()
+
+
+_REF_RE = re.compile(REF_PATTERN)
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """``"store:gitea-db"`` -> ``("store", "gitea-db")``."""
+    kind, _, ident = ref.partition(":")
+    return kind, ident

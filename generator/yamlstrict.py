@@ -1,0 +1,360 @@
+"""Strict YAML: libyaml parses, we build the values and refuse what YAML would guess.
+
+PyYAML's loaders are permissive in ways that lose data silently: the last of two
+duplicate keys wins, ``no`` becomes ``False``, ``1.10`` becomes ``1.1``, an
+alias bomb loads instantly and then hangs whatever walks it. Here libyaml
+(``CSafeLoader``) composes the node tree, which keeps exact marks, and this
+module builds plain Python values from it while reporting:
+
+* duplicate keys, merge keys, non-text keys and custom tags;
+* anchors and aliases (found on the event stream, before composing);
+* booleans spelled other than ``true``/``false``, YAML 1.1 number forms
+  (``0o17``, ``1:30``, ``1_000``) and impossible dates;
+* files over the size limit, bad UTF-8 and nesting too deep to walk safely.
+
+Values that are valid YAML but the wrong type for a field (``1.10`` where text
+belongs) are left to the models; :func:`describe_scalar` explains them later
+from the node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Largest record file accepted (1 MiB), as the contract says."""
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted; no record needs more, and libyaml's composer recurses."""
+
+_TAG = "tag:yaml.org,2002:"
+STR_TAG = _TAG + "str"
+INT_TAG = _TAG + "int"
+FLOAT_TAG = _TAG + "float"
+BOOL_TAG = _TAG + "bool"
+NULL_TAG = _TAG + "null"
+TIMESTAMP_TAG = _TAG + "timestamp"
+MAP_TAG = _TAG + "map"
+SEQ_TAG = _TAG + "seq"
+MERGE_TAG = _TAG + "merge"
+
+_PLAIN_INT = re.compile(r"[-+]?[0-9]+\Z")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
+_DATETIME = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})"
+    r"(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?\Z"
+)
+_RISKY_CHARS = ("&", "*")
+
+
+class Invalid:
+    """Stands in for a value that already has a problem reported, so that the
+    models do not report it a second time."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+INVALID = Invalid()
+
+
+class RawText(str):
+    """A scalar's text as written in the file, for messages (shown without quotes' doubt)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A parsed file: its value (``None`` for an empty file) and its node tree."""
+
+    value: Any
+    node: Node | None
+
+
+def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    """Read a record file as UTF-8 text, enforcing the size limit."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        problems.append(Problem(rel, 1, 1, f"cannot read file: {exc.strerror}"))
+        return None
+    if size > MAX_FILE_BYTES:
+        problems.append(
+            Problem(
+                rel, 1, 1, f"file is {size:,} bytes, over the 1 MiB limit: split it or move bulk data to an attachment"
+            )
+        )
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(Problem(rel, line, column, "not valid UTF-8: save the file as UTF-8"))
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def parse(text: str, rel: str, problems: list[Problem]) -> Parsed | None:
+    """Parse one YAML document strictly; ``None`` (with problems added) when it cannot be used."""
+    before = len(problems)
+    if _needs_event_scan(text):
+        _scan_events(text, rel, problems)
+        if len(problems) > before:
+            return None
+    loader = yaml.CSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        problems.append(_yaml_error(exc, rel))
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        return Parsed(None, None)
+    builder = _Builder(rel, problems)
+    value = builder.build(node, 0)
+    return Parsed(value, node)
+
+
+def load_file(path: Path, rel: str, problems: list[Problem]) -> Parsed | None:
+    """Read and parse one record file."""
+    text = read_text(path, rel, problems)
+    if text is None:
+        return None
+    return parse(text, rel, problems)
+
+
+def _needs_event_scan(text: str) -> bool:
+    if any(ch in text for ch in _RISKY_CHARS):
+        return True
+    # Flow collections and inline block entries nest without indentation.
+    nesting = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
+    return nesting > MAX_DEPTH
+
+
+def _at(rel: str, mark: Any, message: str) -> Problem:
+    if mark is None:
+        return Problem(rel, 1, 1, message)
+    return Problem(rel, mark.line + 1, mark.column + 1, message)
+
+
+def _scan_events(text: str, rel: str, problems: list[Problem]) -> None:
+    """Reject anchors, aliases and deep nesting from the event stream (iterative in libyaml)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                problems.append(
+                    _at(
+                        rel,
+                        event.start_mark,
+                        f"YAML alias '*{event.anchor}' is not allowed: write the value out in full",
+                    )
+                )
+                return
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                problems.append(
+                    _at(
+                        rel,
+                        event.start_mark,
+                        f"YAML anchor '&{event.anchor}' is not allowed: write each value out in full",
+                    )
+                )
+                return
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    problems.append(_at(rel, event.start_mark, f"nested deeper than {MAX_DEPTH} levels"))
+                    return
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        problems.append(_yaml_error(exc, rel))
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, rel: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    what = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.problem:
+        what = f"{exc.context}: {exc.problem}"
+    if "expected a single document" in what:
+        what = "only one YAML document per file: remove the extra '---'"
+    elif "found character '\\t'" in what:
+        what += " (indent with spaces, not tabs)"
+    return Problem(rel, line, column, f"invalid YAML: {what}")
+
+
+class _Builder:
+    """Builds Python values from a node tree, reporting what YAML guessed."""
+
+    __slots__ = ("problems", "rel")
+
+    def __init__(self, rel: str, problems: list[Problem]) -> None:
+        self.rel = rel
+        self.problems = problems
+
+    def problem(self, node: Node, message: str) -> Invalid:
+        mark = node.start_mark
+        self.problems.append(Problem(self.rel, mark.line + 1, mark.column + 1, message))
+        return INVALID
+
+    def build(self, node: Node, depth: int) -> Any:
+        cls = node.__class__
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if depth >= MAX_DEPTH:
+            return self.problem(node, f"nested deeper than {MAX_DEPTH} levels")
+        if cls is MappingNode:
+            if node.tag != MAP_TAG:
+                return self.problem(node, f"custom YAML tag {node.tag!r} is not allowed: remove it")
+            result: dict[str, Any] = {}
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == MERGE_TAG:
+                    self.problem(key_node, "YAML merge keys ('<<') are not allowed: write the keys out")
+                    continue
+                if key_node.__class__ is not ScalarNode or key_node.tag != STR_TAG:
+                    hint = ""
+                    if key_node.__class__ is ScalarNode:
+                        hint = f': quote it ("{key_node.value}")'
+                    self.problem(key_node, f"keys must be text{hint}")
+                    continue
+                key = key_node.value
+                if key in seen:
+                    self.problem(key_node, f"duplicate key '{key}' (first at line {seen[key]}): keep one of them")
+                    continue
+                seen[key] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, depth + 1)
+            return result
+        if cls is SequenceNode:
+            if node.tag != SEQ_TAG:
+                return self.problem(node, f"custom YAML tag {node.tag!r} is not allowed: remove it")
+            return [self.build(item, depth + 1) for item in node.value]
+        return self.problem(node, "unsupported YAML node")  # pragma: no cover - libyaml makes only the three
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        raw = node.value
+        if tag == STR_TAG:
+            return raw
+        if tag == INT_TAG:
+            if _PLAIN_INT.match(raw):
+                return int(raw)
+            return self.problem(
+                node,
+                f"YAML 1.1 reads '{raw}' as a number: write a plain decimal number, or quote it (\"{raw}\") if it is text",
+            )
+        if tag == BOOL_TAG:
+            lowered = raw.lower()
+            if lowered == "true":
+                return True
+            if lowered == "false":
+                return False
+            return self.problem(
+                node,
+                f"YAML reads '{raw}' as the boolean {'true' if lowered in ('yes', 'y', 'on') else 'false'}: "
+                f'write true or false, or quote it ("{raw}") if it is text',
+            )
+        if tag == NULL_TAG:
+            return None
+        if tag == FLOAT_TAG:
+            try:
+                return float(raw.replace("_", ""))
+            except ValueError:
+                return self.problem(node, f"YAML reads '{raw}' as a number: quote it (\"{raw}\") if it is text")
+        if tag == TIMESTAMP_TAG:
+            return self.timestamp(node)
+        return self.problem(node, f"custom YAML tag {tag!r} is not allowed: remove it")
+
+    def timestamp(self, node: ScalarNode) -> Any:
+        raw = node.value
+        try:
+            match = _DATE.match(raw)
+            if match:
+                year, month, day = (int(part) for part in match.groups())
+                return dt.date(year, month, day)
+            match = _DATETIME.match(raw)
+            if match is None:
+                raise ValueError("unrecognised timestamp")
+            year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+            fraction = (match.group(7) or "").ljust(6, "0")[:6]
+            zone = match.group(8)
+            tzinfo: dt.tzinfo | None = None
+            if zone == "Z":
+                tzinfo = dt.UTC
+            elif zone:
+                sign = -1 if zone[0] == "-" else 1
+                digits = zone[1:].replace(":", "")
+                hours = int(digits[:-2] if len(digits) > 2 else digits)
+                minutes = int(digits[-2:]) if len(digits) > 2 else 0
+                tzinfo = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+            return dt.datetime(year, month, day, hour, minute, second, int(fraction), tzinfo=tzinfo)
+        except ValueError as exc:
+            return self.problem(
+                node, f"'{raw}' is not a valid date ({exc}): fix it, or quote it (\"{raw}\") if it is text"
+            )
+
+
+def find_node(root: Node | None, loc: tuple[str | int, ...], *, key: bool = False) -> Node | None:
+    """The node at ``loc`` in ``root`` (the deepest one that exists on the way).
+
+    With ``key=True`` and a mapping key at the end of ``loc``, the key node is
+    returned instead of its value, which is where "unknown field" belongs.
+    """
+    node = root
+    for index, part in enumerate(loc):
+        if node is None:
+            return None
+        last = index == len(loc) - 1
+        if isinstance(node, MappingNode) and isinstance(part, str):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.value == part:
+                    node = key_node if (last and key) else value_node
+                    break
+            else:
+                return node
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            return node
+    return node
+
+
+def describe_scalar(node: Node) -> str | None:
+    """Why a scalar did not become text, when YAML guessed another type for it."""
+    if not isinstance(node, ScalarNode) or node.style:
+        return None
+    raw = node.value
+    kinds = {
+        INT_TAG: "a number",
+        FLOAT_TAG: "a number",
+        BOOL_TAG: "a boolean",
+        TIMESTAMP_TAG: "a date",
+        NULL_TAG: "empty (null)",
+    }
+    kind = kinds.get(node.tag)
+    if kind is None:
+        return None
+    if node.tag == NULL_TAG:
+        return None
+    return f"YAML reads '{raw}' as {kind}: quote it (\"{raw}\")"

@@ -1,0 +1,101 @@
+"""Shared test helpers: write small catalogs, run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINIMAL: dict[str, str] = {
+    "data/repos.yaml": """\
+        - id: team-a
+        - id: team-b
+        """,
+    "data/environments.yaml": """\
+        - id: old
+          name: Old
+          role: current production
+          lifecycle: active
+          notes: on its way out
+        - id: new
+          name: New
+        """,
+    "data/gates.yaml": """\
+        - id: T-G01
+          title: First gate
+          owners: [team-a]
+          requirement: Something is true.
+        """,
+    "data/waves.yaml": """\
+        - id: wave-a
+          title: First wave
+          gates: [T-G01]
+        """,
+    "data/services/svc.yaml": """\
+        id: svc
+        name: Service
+        owner: team-a
+        stores:
+          - id: svc-db
+            kind: postgresql
+        """,
+}
+
+
+def write_files(root: Path, files: dict[str, str | None]) -> Path:
+    """Write ``files`` (path -> text, dedented; ``None`` deletes) under ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def catalog_dir(tmp_path: Path) -> Callable[..., Path]:
+    """Make a catalog: the minimal one, overridden and extended by ``files``."""
+
+    def make(files: dict[str, str | None] | None = None, *, base: bool = True) -> Path:
+        root = tmp_path / "repo"
+        merged: dict[str, str | None] = dict(MINIMAL) if base else {}
+        merged.update(files or {})
+        write_files(root, merged)
+        return root
+
+    return make
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, root: Path | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run the installed ``readiness`` command as a user would (a real process)."""
+    command = [sys.executable, "-m", "generator"]
+    if root is not None:
+        command += ["--root", str(root)]
+    command += list(args)
+    full_env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    full_env.update(env or {})
+    proc = subprocess.run(command, capture_output=True, text=True, env=full_env, cwd=REPO, check=False)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    return run_cli
