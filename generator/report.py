@@ -72,7 +72,8 @@ def status_text(catalog: Catalog, derived: Derived, width: int | None = None) ->
     for state in derived.gates.values():
         counts[state.status] = counts.get(state.status, 0) + 1
     summary = ", ".join(f"{counts[s]} {s}" for s in ("ready", "partial", "blocked", "unknown") if s in counts)
-    lines += ["", f"{len(derived.gates)} gates: {summary or 'none'}", ""]
+    noun = "gate" if len(derived.gates) == 1 else "gates"
+    lines += ["", f"{len(derived.gates)} {noun}: {summary or 'none'}", ""]
     wave_w = max([4] + [len(w) for w in derived.waves])
     lines.append(f"{'WAVE':<{wave_w}}  {'STATUS':<11}  {'GATES':>7}  TARGET")
     for wave in derived.waves.values():

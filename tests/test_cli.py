@@ -1,0 +1,109 @@
+"""The readiness command as a user runs it: output, JSON and exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.schema import schemas
+from tests.conftest import REPO, Result
+
+Cli = Callable[..., Result]
+MakeCatalog = Callable[..., Path]
+
+ASSESS = "observed: 2026-06-10\nkind: assessment\nsummary: Gate looked at\nassess: {T-G01: ready}\n"
+
+
+def test_status_text_shows_gates_reasons_and_waves(cli: Cli, catalog_dir: MakeCatalog) -> None:
+    root = catalog_dir({"evidence/2026/look.yaml": ASSESS})
+    result = cli("status", "--as-of", "2026-06-30", root=root)
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Readiness as of 2026-06-30T23:59:59Z"
+    assert "T-G01  ready     First gate" in lines
+    assert "       - assessed ready by look on 2026-06-10" in lines
+    assert "1 gate: 1 ready" in lines
+    assert any(line.startswith("wave-a  passed") and "1/1" in line for line in lines)
+
+
+def test_status_json_is_alone_on_stdout(cli: Cli, catalog_dir: MakeCatalog) -> None:
+    root = catalog_dir({"evidence/2026/look.yaml": ASSESS})
+    result = cli("status", "--json", "--as-of", "2026-06-30", root=root)
+    assert result.code == 0
+    document = json.loads(result.stdout)
+    assert document["as_of"] == "2026-06-30T23:59:59Z"
+    assert document["gates"] == [
+        {"id": "T-G01", "title": "First gate", "status": "ready", "reasons": ["assessed ready by look on 2026-06-10"]}
+    ]
+    wave = document["waves"][0]
+    assert {k: wave[k] for k in ("id", "status", "overdue", "gates")} == {
+        "id": "wave-a",
+        "status": "passed",
+        "overdue": False,
+        "gates": ["T-G01"],
+    }
+
+
+def test_as_of_from_source_date_epoch(cli: Cli, catalog_dir: MakeCatalog) -> None:
+    root = catalog_dir({"evidence/2026/look.yaml": ASSESS})
+    # 2026-06-09T00:00:00Z: before the record, so it does not count yet.
+    early = cli("status", "--json", root=root, env={"SOURCE_DATE_EPOCH": "1780963200"})
+    assert json.loads(early.stdout)["as_of"] == "2026-06-09T00:00:00Z"
+    assert json.loads(early.stdout)["gates"][0]["status"] == "unknown"
+    # --as-of wins over the environment.
+    late = cli("status", "--json", "--as-of", "2026-06-11", root=root, env={"SOURCE_DATE_EPOCH": "1780963200"})
+    assert json.loads(late.stdout)["gates"][0]["status"] == "ready"
+
+
+def test_same_records_same_bytes(cli: Cli) -> None:
+    first = cli("status", "--json", "--as-of", "2026-07-01", root=REPO)
+    second = cli("status", "--json", "--as-of", "2026-07-01", root=REPO)
+    assert first.code == 0 and first.stdout == second.stdout
+    text = cli("status", "--as-of", "2026-07-01", root=REPO, env={"COLUMNS": "100"})
+    assert text.stdout == cli("status", "--as-of", "2026-07-01", root=REPO, env={"COLUMNS": "100"}).stdout
+
+
+def test_usage_errors_exit_2(cli: Cli, catalog_dir: MakeCatalog, tmp_path: Path) -> None:
+    root = catalog_dir()
+    bad_date = cli("status", "--as-of", "yesterday", root=root)
+    assert bad_date.code == 2
+    assert "--as-of 'yesterday' is not a date" in bad_date.stderr
+    assert cli("frobnicate", root=root).code == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    missing = cli("validate", root=empty)
+    assert missing.code == 2
+    assert "no data/ directory" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+def test_validate_reports_on_stdout_and_exits_1(cli: Cli, catalog_dir: MakeCatalog) -> None:
+    root = catalog_dir({"data/waves.yaml": "- id: wave-a\n  title: W\n  gates: [T-G09]\n"})
+    result = cli("validate", root=root)
+    assert result.code == 1
+    assert result.stdout == "data/waves.yaml:3:11: unknown gate 'T-G09': did you mean 'T-G01'? (wave-a.gates[0])\n"
+    assert result.stderr == "invalid: 1 problem found\n"
+
+
+def test_schemas_are_generated_from_the_models_and_committed(cli: Cli, tmp_path: Path) -> None:
+    committed = {path.name: path.read_text(encoding="utf-8") for path in (REPO / "schema").glob("*.json")}
+    assert committed == schemas(), "schema/ is stale: run 'make schema' and commit it"
+    result = cli("schema", "--out", str(tmp_path / "out"))
+    assert result.code == 0
+    written = {path.name: path.read_text(encoding="utf-8") for path in (tmp_path / "out").glob("*.json")}
+    assert written == committed
+    evidence = json.loads(committed["evidence.schema.json"])
+    assert evidence["additionalProperties"] is False
+    assert set(evidence["required"]) == {"observed", "kind", "summary"}
+    assert evidence["properties"]["summary"]["description"] == "One line of plain text."
+
+
+def test_schema_check_flags_stale_files(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "schema"
+    assert cli("schema", "--out", str(out)).code == 0
+    assert cli("schema", "--check", "--out", str(out)).code == 0
+    (out / "gates.schema.json").write_text("{}\n", encoding="utf-8")
+    stale = cli("schema", "--check", "--out", str(out))
+    assert stale.code == 1
+    assert "gates.schema.json" in stale.stderr

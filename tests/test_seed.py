@@ -1,0 +1,83 @@
+"""The shipped data reproduces the seed document: titles, waves and statuses."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+import pytest
+
+from generator.asof import parse_as_of
+from generator.loader import load_catalog
+from generator.status import derive
+from tests.conftest import REPO, Result
+
+SEED = REPO.parent / "shared" / "seed" / "ops-hub-readiness-gates.md"
+
+
+def _seed_rows() -> list[list[str]]:
+    if not SEED.is_file():
+        pytest.fail(f"the seed document is missing: {SEED}")
+    rows = []
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells and not set(cells[0]) <= {"-"}:
+            rows.append(cells)
+    return rows
+
+
+def seed_gates() -> dict[str, tuple[str, str]]:
+    """Gate id -> (title, status) from the seed's table."""
+    return {cells[0]: (cells[1], cells[4].strip("`")) for cells in _seed_rows() if re.fullmatch(r"OPS-G\d+", cells[0])}
+
+
+def seed_waves() -> dict[str, tuple[str, list[str]]]:
+    waves = {}
+    for cells in _seed_rows():
+        if cells[0].startswith("`wave-"):
+            waves[cells[0].strip("`")] = (cells[1], re.findall(r"OPS-G\d+", cells[2]))
+    return waves
+
+
+def test_validate_shipped_data(cli: Callable[..., Result]) -> None:
+    result = cli("validate", root=REPO)
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("valid: 15 gates, 5 waves")
+
+
+@pytest.mark.parametrize("as_of", ["2026-06-14", "2026-11-28"])
+def test_status_reproduces_the_seed(cli: Callable[..., Result], as_of: str) -> None:
+    result = cli("status", "--json", "--as-of", as_of, root=REPO)
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
+    expected = seed_gates()
+    assert len(expected) == 15
+    got = {gate["id"]: (gate["title"], gate["status"]) for gate in document["gates"]}
+    assert got == expected
+    for gate in document["gates"]:
+        if gate["status"] != "unknown":
+            assert gate["reasons"], gate["id"]
+            assert gate["reasons"][0].startswith("assessed partial by ")
+
+
+def test_waves_match_the_seed(cli: Callable[..., Result]) -> None:
+    document = json.loads(cli("status", "--json", "--as-of", "2026-06-14", root=REPO).stdout)
+    got = {wave["id"]: (wave["title"], wave["gates"]) for wave in document["waves"]}
+    assert got == seed_waves()
+    assert {wave["id"]: wave["status"] for wave in document["waves"]} == {
+        "wave-0-catalog": "in-progress",
+        "wave-1-registry-proof": "in-progress",
+        "wave-2-backup-restore": "not-started",
+        "wave-3-threephoenix-foundation": "not-started",
+        "wave-4-service-migration": "in-progress",
+    }
+
+
+def test_bootstrap_probe_is_the_latest_endpoint_evidence_for_inter_hub() -> None:
+    catalog = load_catalog(REPO)
+    probe = catalog.evidence["2026-06-14-interhub-bootstrap-probe"]
+    assert (probe.kind, probe.result, probe.assess) == ("endpoint-verified", "fail", {"OPS-G15": "partial"})
+    assert [o.ok for o in probe.observations or []] == [False] * 5
+    derived = derive(catalog, parse_as_of("2026-06-14"))
+    assert derived.index.latest_about("service:inter-hub", "endpoint-verified") == "2026-06-14-interhub-bootstrap-probe"
