@@ -53,7 +53,7 @@ def _report(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88, "max_content_width": 88})
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -145,6 +145,79 @@ def schema(obj: Context, out: Path | None, check: bool) -> None:
         return
     for path in write_schemas(directory):
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@as_of_option
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to put the site (default: ROOT/site).",
+)
+@click.option(
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="MkDocs configuration (default: ROOT/mkdocs.yml).",
+)
+@click.pass_obj
+@_report
+def build(obj: Context, as_of: str | None, site_dir: Path | None, config_file: Path | None) -> None:
+    """Validate, then build the site strictly (a failed build leaves the old site as it was)."""
+    import logging
+
+    from .asof import resolve_as_of
+    from .site import build_site
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
+    moment = resolve_as_of(as_of, os.environ)
+    report = build_site(obj.root, moment, site_dir, config_file)
+    click.echo(f"built {report.pages} pages into {report.site_dir} in {report.seconds:.1f} s")
+
+
+@main.command()
+@as_of_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write the generated Markdown into.",
+)
+@click.pass_obj
+@_report
+def render(obj: Context, as_of: str | None, out: Path) -> None:
+    """Write the generated Markdown pages (what the plugin adds), without MkDocs."""
+    from .gitinfo import head_commit
+    from .render import SiteInfo, render_site
+
+    catalog, derived = _load(obj, as_of)
+    rendered = render_site(catalog, derived, SiteInfo(commit=head_commit(obj.root)))
+    for path, text in rendered.pages.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {len(rendered.pages)} pages into {out}")
+
+
+@main.command()
+@as_of_option
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.option(
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="MkDocs configuration (default: ROOT/mkdocs.yml).",
+)
+@click.pass_obj
+@_report
+def serve(obj: Context, as_of: str | None, dev_addr: str, config_file: Path | None) -> None:
+    """Preview the site with live reload; edits under data/ and evidence/ rebuild it."""
+    from .asof import resolve_as_of
+    from .site import serve_site
+
+    resolve_as_of(as_of, os.environ)  # reject a bad --as-of before starting
+    serve_site(obj.root, as_of, dev_addr, config_file)
 
 
 def run() -> None:  # pragma: no cover - console entry

@@ -1,0 +1,95 @@
+"""The MkDocs plugin ``readiness``: a thin adapter over load -> derive -> render.
+
+It loads, validates and derives once per build, adds every generated page in
+memory (``File.generated``; nothing is written into docs/), publishes the
+vendored assets and inert attachments, and asks ``mkdocs serve`` to watch
+data/ and evidence/.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .asof import resolve_as_of
+from .errors import ReadinessError, ValidationFailed
+from .gitinfo import head_commit
+from .loader import load_catalog
+from .render import SiteInfo, render_site
+from .status import derive
+
+log = logging.getLogger("mkdocs.plugins.readiness")
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_DIR = "assets/readiness"
+
+
+class ReadinessConfig(Config):  # type: ignore[no-untyped-call]
+    root = c.Optional(c.Type(str))
+    """Repository root holding data/ and evidence/ (default: the directory of mkdocs.yml)."""
+    as_of = c.Optional(c.Type(str))
+    """As-of date or time; default SOURCE_DATE_EPOCH, else now (UTC)."""
+
+
+class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-call]
+    """Adds the readiness pages to a MkDocs build."""
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        return (base / (self.config.root or ".")).resolve()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        for name in sorted(os.listdir(ASSETS)):
+            target = f"{ASSET_DIR}/{name}"
+            if name.endswith(".css") and target not in config.extra_css:
+                config.extra_css.append(target)
+            elif name.endswith(".js") and target not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(target)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        root = self._root(config)
+        try:
+            as_of = resolve_as_of(self.config.as_of or os.environ.get("READINESS_AS_OF"), os.environ)
+            catalog = load_catalog(root)
+        except ValidationFailed as exc:
+            raise PluginError("invalid records:\n" + "\n".join(str(p) for p in exc.problems)) from None
+        except ReadinessError as exc:
+            raise PluginError(str(exc)) from None
+        derived = derive(catalog, as_of)
+        rendered = render_site(catalog, derived, SiteInfo(commit=head_commit(root)))
+        for path, text in rendered.pages.items():
+            self._add(files, File.generated(config, path, content=text))
+        for path, source in rendered.attachments.items():
+            self._add(files, File.generated(config, path, abs_src_path=str(source)))
+        for name in sorted(os.listdir(ASSETS)):
+            self._add(files, File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
+        log.debug("readiness: %d generated pages as of %s", len(rendered.pages), as_of.isoformat())
+        return files
+
+    @staticmethod
+    def _add(files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None and not existing.generated_by:
+            raise PluginError(
+                f"docs/{file.src_uri} is a hand-written page where the readiness plugin generates one: rename it"
+            )
+        if existing is not None:
+            files.remove(existing)
+        files.append(file)
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        root = self._root(config)
+        for name in ("data", "evidence"):
+            if (root / name).is_dir():
+                server.watch(str(root / name))
+        return server

@@ -1,0 +1,107 @@
+"""Building and previewing the site with MkDocs, programmatically.
+
+``build_site`` validates first, then builds strictly into a temporary
+directory beside the target and swaps it in, so a failed build leaves the
+previous site untouched. MkDocs' own dates follow the as-of moment
+(``SOURCE_DATE_EPOCH``), so the same records and as-of give the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .asof import format_moment
+from .errors import ReadinessError
+from .loader import load_catalog
+
+log = logging.getLogger("mkdocs")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    site_dir: Path
+    pages: int
+    seconds: float
+
+
+@contextlib.contextmanager
+def _source_date(as_of: dt.datetime) -> Iterator[None]:
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(as_of.timestamp()))
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def _config_file(root: Path, config_file: Path | None) -> Path:
+    path = config_file or root / "mkdocs.yml"
+    if not path.is_file():
+        raise ReadinessError(f"no MkDocs configuration at {path}: pass --config-file or add mkdocs.yml")
+    return path
+
+
+def build_site(
+    root: Path, as_of: dt.datetime, site_dir: Path | None = None, config_file: Path | None = None
+) -> BuildReport:
+    """Validate, then build strictly into ``site_dir`` (default ROOT/site) by swapping a fresh build in."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    started = time.perf_counter()
+    load_catalog(root)  # fail early with path:line:column problems, before MkDocs starts
+    config_path = _config_file(root, config_file)
+    target = (site_dir or root / "site").resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    try:
+        with _source_date(as_of):
+            config = load_config(config_file=str(config_path), strict=True, site_dir=str(staging))
+            plugin = config.plugins.get("readiness")
+            if plugin is None:
+                raise ReadinessError(f"{config_path} does not enable the 'readiness' plugin")
+            plugin.config["as_of"] = format_moment(as_of) if as_of.microsecond == 0 else as_of.isoformat()
+            plugin.config["root"] = str(root.resolve())
+            try:
+                build(config)
+            except MkDocsException as exc:
+                raise ReadinessError(f"site build failed: {exc}") from None
+        pages = sum(1 for _ in staging.rglob("index.html"))
+        _swap(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return BuildReport(target, pages, time.perf_counter() - started)
+
+
+def _swap(new: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def serve_site(root: Path, as_of: str | None, dev_addr: str, config_file: Path | None = None) -> None:
+    """``mkdocs serve`` with live reload; data/ and evidence/ are watched by the plugin."""
+    from mkdocs.commands.serve import serve
+
+    config_path = _config_file(root, config_file)
+    if as_of:
+        os.environ["READINESS_AS_OF"] = as_of
+    serve(config_file=str(config_path), livereload=True, dev_addr=dev_addr)

@@ -1,0 +1,95 @@
+"""Making record text inert: plain text escaped for Markdown, Markdown sanitized to HTML.
+
+Plain-text fields land in Markdown (headings, table cells, lists): every
+character Markdown or HTML would act on is escaped, newlines become spaces.
+Markdown fields (``details``, ``notes``, ``requirement``, rollback text) are
+rendered on their own with Python-Markdown, raw HTML removed and only
+http(s) and relative links kept (nh3), and land as a finished HTML block that
+the page's own Markdown pass leaves alone. So a record can neither inject
+markup into the page nor hijack a template's reference links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+_MD_ALWAYS = re.compile(r"([\\`*_{}\[\]|])")
+_MD_LEADING = re.compile(r"^(\s*)(?:([-+#])|(\d+)([.)]))")
+_SPACE = re.compile(r"[\r\n\t\f\v\u2028\u2029]+")
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+
+
+def md_text(value: object) -> Markup:
+    """Plain text for any place in a Markdown page (heading, cell, list): inert, one line."""
+    text = _SPACE.sub(" ", str(value))
+    text = _MD_ALWAYS.sub(r"\\\1", html.escape(text, quote=False))
+    # Block markers only act at the start of a line: a list, heading or quote.
+    text = _MD_LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[1]}{m[3]}\\{m[4]}", text, count=1)
+    return Markup(text)
+
+
+def html_text(value: object) -> Markup:
+    """Plain text inside an HTML element or attribute."""
+    return Markup(html.escape(str(value), quote=True))
+
+
+def safe_url(url: str) -> str:
+    """An http(s) URL (validated by the models) made safe inside ``<...>`` and attributes."""
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+def md_link(text: object, target: str) -> Markup:
+    """A Markdown link with escaped text; ``target`` is a relative page path or a validated URL."""
+    return Markup(f"[{md_text(text)}](<{safe_url(target)}>)")
+
+
+def render_markdown(source: str) -> Markup:
+    """Record Markdown -> sanitized HTML block (no raw HTML, only http(s) and relative links)."""
+    converter = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+    rendered = converter.convert(source)
+    # Headings inside records must not compete with the page's own outline.
+    rendered = re.sub(r"<(/?)h[12]>", r"<\1h3>", rendered)
+    clean = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return Markup(f'\n<div class="readiness-md">\n{clean.strip()}\n</div>\n')
