@@ -58,6 +58,18 @@ class _Run:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, _Source] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+    """Parsed values of single-record files, kept only until the record is checked."""
+    broken: dict[str, set[str]] = field(default_factory=dict)
+    """kind -> ids (and aliases) of records that failed validation: references to
+    them are not reported again as dangling."""
+
+    def mark_broken(self, kind: str, value: Any) -> None:
+        """Remember the id and aliases of a record that did not validate."""
+        if not isinstance(value, dict):
+            return
+        names = [value.get("id"), *(value.get("aliases") or [] if isinstance(value.get("aliases"), list) else [])]
+        self.broken.setdefault(kind, set()).update(name for name in names if isinstance(name, str))
 
     def source(self, rel: str) -> _Source:
         return self.sources[rel]
@@ -282,7 +294,7 @@ def _validate(run: _Run, model: type[BaseModel], value: Any, origin: Origin) -> 
         return None
 
 
-def _load_list(run: _Run, rel: str, model: type[BaseModel]) -> list[tuple[Any, Origin]]:
+def _load_list(run: _Run, rel: str, model: type[BaseModel], kind: str) -> list[tuple[Any, Origin]]:
     if not (run.root / rel).is_file():
         return []
     value = _parse_file(run, rel)
@@ -300,6 +312,8 @@ def _load_list(run: _Run, rel: str, model: type[BaseModel]) -> list[tuple[Any, O
         record = _validate(run, model, item, origin)
         if record is not None:
             out.append((record, origin))
+        else:
+            run.mark_broken(kind, item)
     return out
 
 
@@ -310,7 +324,10 @@ def _load_one(run: _Run, rel: str, model: type[BaseModel]) -> Any:
     if not isinstance(value, dict):
         run.add(Origin(rel), (), "expected a mapping of fields (key: value)")
         return None
-    return _validate(run, model, value, Origin(rel))
+    record = _validate(run, model, value, Origin(rel))
+    if record is None:
+        run.raw[rel] = value
+    return record
 
 
 # ------------------------------------------------------------------- cross-check
@@ -342,12 +359,12 @@ def _register(
     return True
 
 
-def _ref_checker(run: _Run, catalog: Catalog) -> Callable[[str, str, Origin, Loc], str | None]:
-    def check(kind: str, ident: str, origin: Origin, loc: Loc) -> str | None:
+def _ref_checker(run: _Run, catalog: Catalog) -> Callable[..., str | None]:
+    def check(kind: str, ident: str, origin: Origin, loc: Loc, *, key: bool = False) -> str | None:
         canonical = catalog.resolve(kind, ident)
-        if canonical is None:
+        if canonical is None and ident not in run.broken.get(kind, ()):
             known = list(catalog.table(kind)) + list(catalog.aliases.get(kind, {}))
-            run.add(origin, loc, f"unknown {kind} '{ident}'{_suggest(ident, known)}")
+            run.add(origin, loc, f"unknown {kind} '{ident}'{_suggest(ident, known)}", key=key)
         return canonical
 
     return check
@@ -491,7 +508,7 @@ def _cross_check(run: _Run, catalog: Catalog, now: dt.datetime) -> None:
             kind, _, ident = about.partition(":")
             ref(kind, ident, origin, ("about", index))
         for gate_ref in record.assess:
-            ref("gate", gate_ref, origin, ("assess", gate_ref))
+            ref("gate", gate_ref, origin, ("assess", gate_ref), key=True)
         for index, other in enumerate(record.supersedes):
             if other == evidence_id:
                 run.add(origin, ("supersedes", index), "a record cannot supersede itself")
@@ -525,16 +542,16 @@ def load_catalog(root: Path, *, now: dt.datetime | None = None) -> Catalog:
     run = _Run(root=root)
     catalog = Catalog(root=root)
 
-    for repo, origin in _load_list(run, "data/repos.yaml", Repo):
+    for repo, origin in _load_list(run, "data/repos.yaml", Repo, "repo"):
         if _register(run, catalog, "repo", repo.id, repo.aliases, origin):
             catalog.repos[repo.id] = repo
-    for env, origin in _load_list(run, "data/environments.yaml", Environment):
+    for env, origin in _load_list(run, "data/environments.yaml", Environment, "environment"):
         if _register(run, catalog, "environment", env.id, env.aliases, origin):
             catalog.environments[env.id] = env
-    for gate, origin in _load_list(run, "data/gates.yaml", Gate):
+    for gate, origin in _load_list(run, "data/gates.yaml", Gate, "gate"):
         if _register(run, catalog, "gate", gate.id, gate.aliases, origin):
             catalog.gates[gate.id] = gate
-    for wave, origin in _load_list(run, "data/waves.yaml", Wave):
+    for wave, origin in _load_list(run, "data/waves.yaml", Wave, "wave"):
         if _register(run, catalog, "wave", wave.id, wave.aliases, origin):
             catalog.waves[wave.id] = wave
 
@@ -542,6 +559,13 @@ def load_catalog(root: Path, *, now: dt.datetime | None = None) -> Catalog:
     for rel in service_files:
         service = _load_one(run, rel, Service)
         if service is None:
+            raw = run.raw.get(rel)
+            run.broken.setdefault("service", set()).add(rel.rsplit("/", 1)[1][: -len(".yaml")])
+            run.mark_broken("service", raw)
+            for store in (
+                raw.get("stores") or [] if isinstance(raw, dict) and isinstance(raw.get("stores"), list) else []
+            ):
+                run.mark_broken("store", store)
             continue
         origin = Origin(rel)
         stem = rel.rsplit("/", 1)[1][: -len(".yaml")]
@@ -569,6 +593,7 @@ def load_catalog(root: Path, *, now: dt.datetime | None = None) -> Catalog:
             )
             continue
         if record is None:
+            run.broken.setdefault("evidence", set()).add(stem)
             continue
         if ("evidence", stem) in catalog.origins:
             first = catalog.origins[("evidence", stem)].path

@@ -9,7 +9,7 @@ module builds plain Python values from it while reporting:
 * duplicate keys, merge keys, non-text keys and custom tags;
 * anchors and aliases (found on the event stream, before composing);
 * booleans spelled other than ``true``/``false``, YAML 1.1 number forms
-  (``0o17``, ``1:30``, ``1_000``) and impossible dates;
+  (``017``, ``1:30``, ``1_000``) and impossible dates;
 * files over the size limit, bad UTF-8 and nesting too deep to walk safely.
 
 Values that are valid YAML but the wrong type for a field (``1.10`` where text
@@ -47,7 +47,7 @@ MAP_TAG = _TAG + "map"
 SEQ_TAG = _TAG + "seq"
 MERGE_TAG = _TAG + "merge"
 
-_PLAIN_INT = re.compile(r"[-+]?[0-9]+\Z")
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
 _DATETIME = re.compile(
     r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})"
@@ -124,7 +124,7 @@ def parse(text: str, rel: str, problems: list[Problem]) -> Parsed | None:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        problems.append(_yaml_error(exc, rel))
+        problems.append(_yaml_error(exc, rel, text))
         return None
     finally:
         loader.dispose()
@@ -188,19 +188,21 @@ def _scan_events(text: str, rel: str, problems: list[Problem]) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        problems.append(_yaml_error(exc, rel))
+        problems.append(_yaml_error(exc, rel, text))
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, rel: str) -> Problem:
+def _yaml_error(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    lines = text.split("\n")
+    at = lines[line - 1][column - 1 : column] if 0 < line <= len(lines) else ""
     what = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.problem:
         what = f"{exc.context}: {exc.problem}"
     if "expected a single document" in what:
         what = "only one YAML document per file: remove the extra '---'"
-    elif "found character '\\t'" in what:
-        what += " (indent with spaces, not tabs)"
+    elif at == "\t" or "found character '\\t'" in what:
+        what += " (a tab: indent with spaces, not tabs)"
     return Problem(rel, line, column, f"invalid YAML: {what}")
 
 
