@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site status validate test lint format schema golden clean
+.PHONY: site serve validate test lint format schema golden cli-docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +12,15 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-## site: validate the shipped records and show every status (the site build comes next)
+## site: validate the shipped records and build the site into site/ (open site/index.html)
 site: $(STAMP)
 	$(BIN)/readiness validate
-	$(BIN)/readiness status
+	$(BIN)/readiness build
+	@echo "The site is in site/: open site/index.html, or run 'make serve' for http://127.0.0.1:8000/"
+
+## serve: preview with live reload at http://127.0.0.1:8000/
+serve: $(STAMP)
+	$(BIN)/readiness serve
 
 validate: $(STAMP)
 	$(BIN)/readiness validate
@@ -32,6 +37,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format generator tests bench
 	$(BIN)/ruff check --fix generator tests bench
+
+## golden: regenerate the golden pages in tests/golden/ (review the diff before committing)
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden_cases
+
+## cli-docs: regenerate docs/guide/cli.md from the command's --help
+cli-docs: $(STAMP)
+	$(BIN)/python -m tests.cli_reference
 
 ## schema: regenerate schema/ from the models
 schema: $(STAMP)

@@ -18,7 +18,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .asof import resolve_as_of
 from .errors import ReadinessError, ValidationFailed
@@ -68,7 +68,10 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         derived = derive(catalog, as_of)
         rendered = render_site(catalog, derived, SiteInfo(commit=head_commit(root)))
         for path, text in rendered.pages.items():
-            self._add(files, File.generated(config, path, content=text))
+            # Record pages stay out of the navigation: large catalogs build fast, the
+            # index pages link to them, and MkDocs does not list them as omitted.
+            inclusion = InclusionLevel.INCLUDED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
+            self._add(files, File.generated(config, path, content=text, inclusion=inclusion))
         for path, source in rendered.attachments.items():
             self._add(files, File.generated(config, path, abs_src_path=str(source)))
         for name in sorted(os.listdir(ASSETS)):

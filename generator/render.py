@@ -23,7 +23,7 @@ from .catalog import Catalog
 from .checks import CheckResult, describe_check
 from .models import Evidence, Gate, observed_moment, slug_of_gate
 from .status import Derived, GateState, Reason
-from .textsafe import html_text, md_link, md_text, render_markdown, safe_url
+from .textsafe import front_matter_title, html_text, md_link, md_text, render_markdown, safe_url
 
 FRESHNESS_WINDOW_DAYS = 30
 """Home lists evidence whose freshness window ends within this many days."""
@@ -359,27 +359,37 @@ def render_site(catalog: Catalog, derived: Derived, info: SiteInfo | None = None
     )
     out = Rendered()
 
-    def page(path: str, template: str, **context: Any) -> None:
-        out.pages[path] = env.get_template(template).render(rel="" if "/" not in path else "../", **context)
+    def page(path: str, template: str, title: str, **context: Any) -> None:
+        body = env.get_template(template).render(rel="" if "/" not in path else "../", **context)
+        out.pages[path] = f"---\ntitle: {front_matter_title(title)}\n---\n\n{body}"
 
-    page("index.md", "home.md.j2")
-    page("gates/index.md", "gates.md.j2")
+    page("index.md", "home.md.j2", "Readiness handoff")
+    page("gates/index.md", "gates.md.j2", "Gates")
     for gate_id in derived.gates:
         gate: Gate = catalog.gates[gate_id]
-        page(f"gates/{slug_of_gate(gate_id)}.md", "gate.md.j2", gate=gate, state=derived.gates[gate_id])
-    page("waves/index.md", "waves.md.j2")
+        page(
+            f"gates/{slug_of_gate(gate_id)}.md",
+            "gate.md.j2",
+            f"{gate_id}: {gate.title}",
+            gate=gate,
+            state=derived.gates[gate_id],
+        )
+    page("waves/index.md", "waves.md.j2", "Waves")
     for wave_id, wave_state in derived.waves.items():
-        page(f"waves/{wave_id}.md", "wave.md.j2", wave=catalog.waves[wave_id], state=wave_state)
-    page("services/index.md", "services.md.j2")
+        wave = catalog.waves[wave_id]
+        page(f"waves/{wave_id}.md", "wave.md.j2", f"{wave_id}: {wave.title}", wave=wave, state=wave_state)
+    page("services/index.md", "services.md.j2", "Services")
     for service_id in sorted(catalog.services):
-        page(f"services/{service_id}.md", "service.md.j2", service=catalog.services[service_id])
-    page("environments/index.md", "environments.md.j2")
+        service = catalog.services[service_id]
+        page(f"services/{service_id}.md", "service.md.j2", service.name, service=service)
+    page("environments/index.md", "environments.md.j2", "Environments")
     for env_id in sorted(catalog.environments):
-        page(f"environments/{env_id}.md", "environment.md.j2", environment=catalog.environments[env_id])
-    page("owners/index.md", "owners.md.j2")
+        environment = catalog.environments[env_id]
+        page(f"environments/{env_id}.md", "environment.md.j2", environment.name, environment=environment)
+    page("owners/index.md", "owners.md.j2", "Owners")
     for repo_id in sorted(catalog.repos):
-        page(f"owners/{repo_id}.md", "owner.md.j2", repo=catalog.repos[repo_id])
-    page("evidence/index.md", "evidence_index.md.j2")
+        page(f"owners/{repo_id}.md", "owner.md.j2", f"Owner {repo_id}", repo=catalog.repos[repo_id])
+    page("evidence/index.md", "evidence_index.md.j2", "Evidence")
     evidence_root = catalog.root / "evidence"
     for evidence_id in site.visible:
         record: Evidence = catalog.evidence[evidence_id]
@@ -390,7 +400,12 @@ def render_site(catalog: Catalog, derived: Derived, info: SiteInfo | None = None
                 published[attachment.path] = target
                 out.attachments[target] = evidence_root / attachment.path
         page(
-            f"evidence/{evidence_id}.md", "evidence.md.j2", record=record, evidence_id=evidence_id, published=published
+            f"evidence/{evidence_id}.md",
+            "evidence.md.j2",
+            record.summary,
+            record=record,
+            evidence_id=evidence_id,
+            published=published,
         )
-    page("risks/index.md", "risks.md.j2")
+    page("risks/index.md", "risks.md.j2", "Risks")
     return out

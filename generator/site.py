@@ -62,6 +62,7 @@ def build_site(
     from mkdocs.exceptions import MkDocsException
 
     started = time.perf_counter()
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every build
     load_catalog(root)  # fail early with path:line:column problems, before MkDocs starts
     config_path = _config_file(root, config_file)
     target = (site_dir or root / "site").resolve()

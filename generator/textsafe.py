@@ -12,6 +12,7 @@ markup into the page nor hijack a template's reference links.
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import quote
 
@@ -61,6 +62,20 @@ def md_text(value: object) -> Markup:
     # Block markers only act at the start of a line: a list, heading or quote.
     text = _MD_LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[1]}{m[3]}\\{m[4]}", text, count=1)
     return Markup(text)
+
+
+_TITLE_UNSAFE = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”", "\\": "∖"})
+
+
+def front_matter_title(value: object) -> str:
+    """A page title for front matter: one line, with nothing a theme could turn into markup.
+
+    Themes print the title into ``<title>`` after ``striptags``, which unescapes
+    entities; so the characters that make markup are replaced by look-alikes here
+    (the page's heading still shows the exact text, escaped).
+    """
+    text = _SPACE.sub(" ", str(value)).translate(_TITLE_UNSAFE).strip()
+    return json.dumps(text, ensure_ascii=False)
 
 
 def html_text(value: object) -> Markup:

@@ -1,0 +1,461 @@
+"""Real-browser tests of the built site: Chromium (via Playwright) against a local HTTP server.
+
+The shipped records are built once (``readiness build --as-of 2026-11-28``) into a
+temporary directory and served on 127.0.0.1 with a free port. Debian's Chromium at
+/usr/bin/chromium is driven by PyPI Playwright; without either the tests are skipped
+loudly, except under CI=true, where they fail.
+
+Screenshots go to ``$READINESS_ARTIFACTS`` (default: tests/artifacts/ in the repository).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+try:
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, expect, sync_playwright
+
+    PLAYWRIGHT_IMPORT_ERROR: str | None = None
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    PLAYWRIGHT_IMPORT_ERROR = f"{type(exc).__name__}: {exc}"
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = "2026-11-28"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MISSING = "chromium not installed: .ci/run installs it with apt-get install chromium"
+VIEWPORT = {"width": 1280, "height": 900}  # wide enough for Material's top tabs and header search box
+
+# Every attribute named on* is an inline event handler; these may carry a javascript: URL.
+UNSAFE_MARKUP_JS = """
+() => {
+  const found = [];
+  for (const el of document.querySelectorAll("*")) {
+    for (const attr of el.attributes) {
+      const name = attr.name.toLowerCase();
+      const value = attr.value.trim().toLowerCase();
+      if (name.startsWith("on")) found.push(`<${el.tagName.toLowerCase()} ${attr.name}="${attr.value}">`);
+      else if (["href", "xlink:href", "src", "action", "formaction"].includes(name) && value.startsWith("javascript:"))
+        found.push(`<${el.tagName.toLowerCase()} ${attr.name}="${attr.value}">`);
+    }
+  }
+  return found;
+}
+"""
+
+# The first opaque background from the element up: what the reader actually sees behind the text.
+BACKGROUND_JS = """
+(selector) => {
+  let el = document.querySelector(selector);
+  while (el) {
+    const colour = getComputedStyle(el).backgroundColor;
+    const m = colour.match(/rgba?\\(([^)]+)\\)/);
+    if (m) {
+      const parts = m[1].split(",").map((p) => parseFloat(p));
+      if (parts.length < 4 || parts[3] > 0) return colour;
+    }
+    el = el.parentElement;
+  }
+  return "rgb(255, 255, 255)";
+}
+"""
+
+
+def _unavailable(reason: str) -> None:
+    """Skip loudly; under CI a missing browser is a failure, never a silent skip."""
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped records, built once with the real CLI."""
+    target = tmp_path_factory.mktemp("browser") / "site"
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--as-of", AS_OF, "--site-dir", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    assert f"into {target}" in proc.stdout, proc.stdout
+    assert (target / "index.html").is_file()
+    return target
+
+
+@pytest.fixture(scope="module")
+def base_url(site_dir: Path) -> Iterator[str]:
+    """Serve the built site on 127.0.0.1 with a free port; yields 'http://127.0.0.1:PORT/'."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if PLAYWRIGHT_IMPORT_ERROR is not None:
+        _unavailable(f"{MISSING} (playwright cannot be imported: {PLAYWRIGHT_IMPORT_ERROR})")
+    if not CHROMIUM.is_file():
+        _unavailable(f"{MISSING} ({CHROMIUM} is missing)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Tracker:
+    """What one page did: console errors, uncaught exceptions, every request, failed loads."""
+
+    base: str
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"{page.url}: uncaught {exc}"))
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            location = message.location.get("url", "")
+            self.errors.append(f"{location}: {message.text}")
+
+    def _failed(self, request: Request) -> None:
+        self.failures.append(f"{request.url}: {request.failure}")
+
+    def _response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.failures.append(f"{response.url}: HTTP {response.status}")
+
+    def foreign(self) -> list[str]:
+        return [url for url in self.requests if not (url.startswith(self.base) or url.startswith("data:"))]
+
+    def assert_clean(self) -> None:
+        assert not self.errors, "console errors:\n" + "\n".join(self.errors)
+        assert not self.failures, "failed loads:\n" + "\n".join(self.failures)
+        assert not self.foreign(), "requests to other origins:\n" + "\n".join(self.foreign())
+
+
+@dataclass
+class Tab:
+    page: Page
+    tracker: Tracker
+
+
+@pytest.fixture
+def open_tab(browser: Browser, base_url: str) -> Iterator[Any]:
+    """Factory: a fresh context (own storage, so no remembered palette) and a tracked page."""
+    contexts: list[Any] = []
+
+    def make(color_scheme: str = "light") -> Tab:
+        context = browser.new_context(color_scheme=color_scheme, viewport=VIEWPORT)  # type: ignore[arg-type]
+        contexts.append(context)
+        page = context.new_page()
+        tracker = Tracker(base_url)
+        tracker.attach(page)
+        return Tab(page, tracker)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def unsafe_markup(page: Page) -> list[str]:
+    found: list[str] = page.evaluate(UNSAFE_MARKUP_JS)
+    return found
+
+
+def heading(page: Page) -> Any:
+    return page.locator("article h1")
+
+
+def content(page: Page) -> Any:
+    return page.locator("article")
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of a CSS 'rgb(...)'/'rgba(...)' colour."""
+    match = re.fullmatch(r"rgba?\(([^)]+)\)", colour.strip())
+    assert match, f"unexpected colour {colour!r}"
+    r, g, b = (float(part) / 255 for part in match.group(1).split(",")[:3])
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def artifacts_dir() -> Path:
+    configured = os.environ.get("READINESS_ARTIFACTS")
+    path = Path(configured) if configured else REPO / "tests" / "artifacts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def site_pages(site_dir: Path) -> list[str]:
+    """Every built page as a path relative to the site root ('' for home, 'gates/' ...)."""
+    pages = []
+    for index in sorted(site_dir.rglob("index.html")):
+        rel = index.parent.relative_to(site_dir).as_posix()
+        pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Navigation by clicking
+
+
+def test_navigation_by_clicking_home_gate_service_wave_owner(open_tab: Any, base_url: str) -> None:
+    tab = open_tab()
+    page = tab.page
+    visited_unsafe: dict[str, list[str]] = {}
+
+    def arrive(path: str, title: str) -> None:
+        expect(page).to_have_url(base_url + path)
+        assert urlsplit(page.url).path == "/" + path
+        expect(heading(page)).to_have_text(re.compile("^" + re.escape(title)))
+        found = unsafe_markup(page)
+        if found:
+            visited_unsafe[path] = found
+
+    page.goto(base_url)  # the only direct navigation
+    arrive("", "Readiness handoff")
+
+    content(page).get_by_role("link", name="all gates", exact=True).click()
+    arrive("gates/", "Gates")
+
+    content(page).get_by_role("link", name="OPS-G02", exact=True).click()
+    arrive("gates/ops-g02/", "OPS-G02: Service catalog exists")
+
+    content(page).get_by_role("link", name="service:gitea", exact=True).first.click()
+    arrive("services/gitea/", "Gitea")
+
+    # A service page names no wave: take the site's top tab, then pick a wave.
+    page.locator(".md-tabs").get_by_role("link", name="Waves", exact=True).click()
+    arrive("waves/", "Waves")
+
+    content(page).get_by_role("link", name="wave-1-registry-proof", exact=True).click()
+    arrive("waves/wave-1-registry-proof/", "wave-1-registry-proof: Prove current Gitea registry publishing")
+
+    content(page).get_by_role("link", name="OPS-G05", exact=True).click()
+    arrive("gates/ops-g05/", "OPS-G05: Container registry publishing is proven")
+
+    content(page).get_by_role("link", name="railiance-apps", exact=True).first.click()
+    arrive("owners/railiance-apps/", "Owner railiance-apps")
+
+    assert not visited_unsafe, f"inline handlers or javascript: URLs: {visited_unsafe}"
+    tab.tracker.assert_clean()
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Search
+
+
+def test_search_finds_gate_by_title(open_tab: Any, base_url: str) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url)
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("Container registry publishing")
+
+    links = page.locator(".md-search-result__list a.md-search-result__link")
+    expect(links.first).to_be_visible()
+    targets = [urlsplit(href).path for href in links.evaluate_all("(as) => as.map((a) => a.href)")]
+    assert "/gates/ops-g05/" in targets, f"no search result links gates/ops-g05/: {targets}"
+
+    # And the result really leads there.
+    page.locator('.md-search-result__list a.md-search-result__link[href$="gates/ops-g05/"]').first.click()
+    expect(page).to_have_url(re.compile(re.escape(base_url + "gates/ops-g05/") + r"(#.*)?$"))
+    expect(heading(page)).to_have_text(re.compile("^OPS-G05: Container registry publishing"))
+    tab.tracker.assert_clean()
+
+
+# ---------------------------------------------------------------------------------------------
+# 3, 4, 8. Every built page: no console errors, no foreign requests, no inline handlers
+
+
+@dataclass
+class Crawl:
+    pages: list[str]
+    unsafe: dict[str, list[str]]
+    tracker: Tracker
+
+
+@pytest.fixture(scope="module")
+def crawl(browser: Browser, base_url: str, site_dir: Path) -> Iterator[Crawl]:
+    """Load every built page once in light mode, recording what each did."""
+    context = browser.new_context(color_scheme="light", viewport=VIEWPORT)
+    page = context.new_page()
+    tracker = Tracker(base_url)
+    tracker.attach(page)
+    pages = site_pages(site_dir)
+    unsafe: dict[str, list[str]] = {}
+    for rel in pages:
+        response = page.goto(base_url + rel, wait_until="load")
+        assert response is not None and response.ok, f"{rel}: {response and response.status}"
+        expect(heading(page)).to_have_count(1)
+        found = unsafe_markup(page)
+        if found:
+            unsafe[rel] = found
+    try:
+        yield Crawl(pages, unsafe, tracker)
+    finally:
+        context.close()
+
+
+def test_every_page_loads_without_console_errors(crawl: Crawl) -> None:
+    assert len(crawl.pages) > 40, crawl.pages
+    assert not crawl.tracker.errors, "console errors:\n" + "\n".join(crawl.tracker.errors)
+    assert not crawl.tracker.failures, "failed loads:\n" + "\n".join(crawl.tracker.failures)
+
+
+def test_every_request_goes_to_the_local_server(crawl: Crawl, base_url: str) -> None:
+    assert crawl.tracker.requests, "no requests recorded"
+    assert any(url.endswith("/assets/readiness/readiness.js") for url in crawl.tracker.requests)
+    foreign = crawl.tracker.foreign()
+    assert not foreign, f"requests to origins other than {base_url}:\n" + "\n".join(sorted(set(foreign)))
+
+
+def test_no_inline_event_handlers_or_javascript_urls(crawl: Crawl) -> None:
+    assert not crawl.unsafe, "\n".join(f"{rel or '/'}: {found}" for rel, found in crawl.unsafe.items())
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Screenshots, light and dark
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_and_colour_scheme(open_tab: Any, base_url: str, scheme: str) -> None:
+    tab = open_tab(scheme)
+    page = tab.page
+    out = artifacts_dir()
+    material = "slate" if scheme == "dark" else "default"
+    for name, rel, title in [("home", "", "Readiness handoff"), ("gate", "gates/ops-g01/", "OPS-G01")]:
+        page.goto(base_url + rel)
+        expect(heading(page)).to_have_text(re.compile("^" + re.escape(title)))
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", material)
+
+        for selector in ("body", ".md-main"):
+            colour: str = page.evaluate(BACKGROUND_JS, selector)
+            lum = luminance(colour)
+            if scheme == "dark":
+                assert lum < 0.2, f"{rel or '/'} {selector} background {colour} is not dark (luminance {lum:.2f})"
+            else:
+                assert lum > 0.8, f"{rel or '/'} {selector} background {colour} is not light (luminance {lum:.2f})"
+
+        path = out / f"{name}-{scheme}.png"
+        path.unlink(missing_ok=True)
+        page.screenshot(path=str(path), full_page=True)
+        assert path.is_file()
+        assert path.read_bytes()[:4] == b"\x89PNG", f"{path} is not a PNG"
+    tab.tracker.assert_clean()
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Sortable gates table
+
+
+def test_gates_table_sorts_by_status(open_tab: Any, base_url: str) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "gates/")
+    table = content(page).locator("table").first
+    headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    column = headers.index("Status") + 1
+    status_cells = table.locator(f"tbody tr td:nth-child({column}) .rd-status")
+    ids = table.locator("tbody tr td:nth-child(1)")
+
+    before = status_cells.all_inner_texts()
+    assert len(before) == table.locator("tbody tr").count() > 1
+    assert len(set(before)) > 1, f"all gates share one status, the sort proves nothing: {before}"
+
+    header = table.locator("thead th").nth(column - 1)
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    ascending = status_cells.all_inner_texts()
+    assert ascending == sorted(before), ascending
+    assert sorted(ids.all_inner_texts()) == sorted(f"OPS-G{n:02d}" for n in range(1, len(before) + 1))
+
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    descending = status_cells.all_inner_texts()
+    assert descending == sorted(before, reverse=True), descending
+    tab.tracker.assert_clean()
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. Evidence index filter
+
+
+def test_evidence_index_filters_by_kind(open_tab: Any, base_url: str) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "evidence/")
+    box = content(page).locator(".rd-filter")
+    expect(box.locator("select")).to_have_count(2)  # Kind and Gates
+    kind = box.locator("label").filter(has_text=re.compile(r"^\s*Kind")).locator("select")
+    expect(kind).to_have_attribute("aria-label", "Filter by Kind")
+
+    table = content(page).locator("table").first
+    headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    column = headers.index("Kind")
+    rows = table.locator("tbody tr")
+    total = rows.count()
+    kinds = [rows.nth(i).locator("td").nth(column).inner_text().strip() for i in range(total)]
+    assert "endpoint-verified" in kinds and len(set(kinds)) > 1, kinds
+
+    kind.select_option("endpoint-verified")
+    expect(table.locator("tbody tr:visible")).to_have_count(kinds.count("endpoint-verified"))
+    for i in range(total):
+        row = rows.nth(i)
+        if kinds[i] == "endpoint-verified":
+            expect(row).to_be_visible()
+        else:
+            expect(row).to_be_hidden()
+
+    kind.select_option("")  # "all"
+    expect(table.locator("tbody tr:visible")).to_have_count(total)
+    tab.tracker.assert_clean()
