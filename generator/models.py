@@ -49,12 +49,6 @@ VERIFICATION_KINDS: frozenset[str] = frozenset(
 EVIDENCE_KINDS: tuple[str, ...] = EvidenceKind.__args__  # type: ignore[attr-defined]
 
 
-def _one_line(value: str) -> str:
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line of text")
-    return value
-
-
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
@@ -77,9 +71,11 @@ def _http_url(value: str) -> str:
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 GateId = Annotated[str, StringConstraints(pattern=GATE_PATTERN, max_length=64)]
 EntityRef = Annotated[str, StringConstraints(pattern=REF_PATTERN, max_length=80)]
-Line = Annotated[str, AfterValidator(_not_blank), AfterValidator(_one_line)]
-"""Required one-line plain text."""
-OptLine = Annotated[str, AfterValidator(_one_line)]
+LINE_PATTERN = r"^[^\r\n]*\S[^\r\n]*$"
+OPT_LINE_PATTERN = r"^[^\r\n]*$"
+Line = Annotated[str, StringConstraints(pattern=LINE_PATTERN)]
+"""Required one-line plain text (checked in pydantic's core: no Python call per value)."""
+OptLine = Annotated[str, StringConstraints(pattern=OPT_LINE_PATTERN)]
 """Optional one-line plain text; blank counts as not present for checks."""
 Text = Annotated[str, AfterValidator(_not_blank)]
 Markdown = Annotated[str, Field(json_schema_extra={"contentMediaType": "text/markdown"})]

@@ -20,6 +20,7 @@ from the node.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,49 @@ _DATETIME = re.compile(
     r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})"
     r"(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?\Z"
 )
-_RISKY_CHARS = ("&", "*")
+# Where an anchor (&a) or alias (*a) can start a node: at the start of a line (after
+# indentation, "- ", "? " or "--- "), after "key: ", or in a flow collection, maybe
+# after a tag. Text that matches is scanned event by event; text that cannot hold one
+# (Markdown **bold** in a block, "a && b" in quotes) skips that cost.
+_ANCHOR_HINT = re.compile(
+    r"(?:^[ \t]*(?:---[ \t]+)?(?:[-?:][ \t]+)*|:[ \t]+|[\[{,][ \t]*)(?:![^\s]*[ \t]+)?[&*]",
+    re.MULTILINE,
+)
+PLAIN_TAG = "?plain"
+"""Tag given to untagged plain scalars while composing; typed later, only when they could be typed."""
+_IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = yaml.SafeLoader.yaml_implicit_resolvers
+_CANDIDATES = frozenset(key for key in _IMPLICIT if key is not None)
+"""First characters of plain scalars that YAML 1.1 may read as something other than text."""
+
+
+def implicit_tag(value: str) -> str:
+    """The tag YAML 1.1 (the safe schema) gives an untagged plain scalar."""
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    return STR_TAG
+
+
+def node_tag(node: Node) -> str:
+    """A node's effective tag (plain scalars resolved)."""
+    tag = str(node.tag)
+    return implicit_tag(node.value) if tag == PLAIN_TAG else tag
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml's composer with a trivial resolver: typing plain scalars is left to
+    the builder, which does it only for the few whose first character allows it."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return PLAIN_TAG if implicit[0] else STR_TAG
+        return SEQ_TAG if kind is SequenceNode else MAP_TAG
 
 
 class Invalid:
@@ -86,21 +129,25 @@ class Parsed:
     node: Node | None
 
 
-def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+def read_text(path: Path | str, rel: str, problems: list[Problem]) -> str | None:
     """Read a record file as UTF-8 text, enforcing the size limit."""
     try:
-        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                problems.append(
+                    Problem(
+                        rel,
+                        1,
+                        1,
+                        f"file is {size:,} bytes, over the 1 MiB limit: split it or move bulk data to an attachment",
+                    )
+                )
+                return None
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         problems.append(Problem(rel, 1, 1, f"cannot read file: {exc.strerror}"))
         return None
-    if size > MAX_FILE_BYTES:
-        problems.append(
-            Problem(
-                rel, 1, 1, f"file is {size:,} bytes, over the 1 MiB limit: split it or move bulk data to an attachment"
-            )
-        )
-        return None
-    data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -120,7 +167,7 @@ def parse(text: str, rel: str, problems: list[Problem]) -> Parsed | None:
         _scan_events(text, rel, problems)
         if len(problems) > before:
             return None
-    loader = yaml.CSafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -135,7 +182,7 @@ def parse(text: str, rel: str, problems: list[Problem]) -> Parsed | None:
     return Parsed(value, node)
 
 
-def load_file(path: Path, rel: str, problems: list[Problem]) -> Parsed | None:
+def load_file(path: Path | str, rel: str, problems: list[Problem]) -> Parsed | None:
     """Read and parse one record file."""
     text = read_text(path, rel, problems)
     if text is None:
@@ -144,7 +191,7 @@ def load_file(path: Path, rel: str, problems: list[Problem]) -> Parsed | None:
 
 
 def _needs_event_scan(text: str) -> bool:
-    if any(ch in text for ch in _RISKY_CHARS):
+    if ("&" in text or "*" in text) and _ANCHOR_HINT.search(text):
         return True
     # Flow collections and inline block entries nest without indentation.
     nesting = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
@@ -232,21 +279,23 @@ class _Builder:
             result: dict[str, Any] = {}
             seen: dict[str, int] = {}
             for key_node, value_node in node.value:
-                if key_node.tag == MERGE_TAG:
-                    self.problem(key_node, "YAML merge keys ('<<') are not allowed: write the keys out")
-                    continue
-                if key_node.__class__ is not ScalarNode or key_node.tag != STR_TAG:
-                    hint = ""
-                    if key_node.__class__ is ScalarNode:
-                        hint = f': quote it ("{key_node.value}")'
-                    self.problem(key_node, f"keys must be text{hint}")
-                    continue
                 key = key_node.value
+                key_tag = key_node.tag
+                if key_node.__class__ is not ScalarNode or (
+                    key_tag != STR_TAG
+                    and (key_tag != PLAIN_TAG or (key[:1] in _CANDIDATES and implicit_tag(key) != STR_TAG))
+                ):
+                    self.bad_key(key_node)
+                    continue
                 if key in seen:
                     self.problem(key_node, f"duplicate key '{key}' (first at line {seen[key]}): keep one of them")
                     continue
                 seen[key] = key_node.start_mark.line + 1
-                result[key] = self.build(value_node, depth + 1)
+                if value_node.__class__ is ScalarNode and value_node.tag == PLAIN_TAG:
+                    raw = value_node.value
+                    result[key] = raw if raw and raw[0] not in _CANDIDATES else self.scalar(value_node)
+                else:
+                    result[key] = self.build(value_node, depth + 1)
             return result
         if cls is SequenceNode:
             if node.tag != SEQ_TAG:
@@ -254,9 +303,20 @@ class _Builder:
             return [self.build(item, depth + 1) for item in node.value]
         return self.problem(node, "unsupported YAML node")  # pragma: no cover - libyaml makes only the three
 
+    def bad_key(self, key_node: Node) -> None:
+        if key_node.__class__ is ScalarNode and node_tag(key_node) == MERGE_TAG:
+            self.problem(key_node, "YAML merge keys ('<<') are not allowed: write the keys out")
+            return
+        hint = f': quote it ("{key_node.value}")' if key_node.__class__ is ScalarNode else ""
+        self.problem(key_node, f"keys must be text{hint}")
+
     def scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
         raw = node.value
+        if tag == PLAIN_TAG:
+            if raw and raw[0] not in _CANDIDATES:
+                return raw
+            tag = implicit_tag(raw)
         if tag == STR_TAG:
             return raw
         if tag == INT_TAG:
@@ -347,6 +407,7 @@ def describe_scalar(node: Node) -> str | None:
     if not isinstance(node, ScalarNode) or node.style:
         return None
     raw = node.value
+    tag = node_tag(node)
     kinds = {
         INT_TAG: "a number",
         FLOAT_TAG: "a number",
@@ -354,9 +415,7 @@ def describe_scalar(node: Node) -> str | None:
         TIMESTAMP_TAG: "a date",
         NULL_TAG: "empty (null)",
     }
-    kind = kinds.get(node.tag)
-    if kind is None:
-        return None
-    if node.tag == NULL_TAG:
+    kind = kinds.get(tag)
+    if kind is None or tag == NULL_TAG:
         return None
     return f"YAML reads '{raw}' as {kind}: quote it (\"{raw}\")"
