@@ -77,6 +77,14 @@ as_of_option = click.option(
 )
 
 
+config_file_option = click.option(
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="MkDocs configuration (default: ROOT/mkdocs.yml).",
+)
+
+
 def _load(obj: Context, as_of: str | None) -> tuple[Any, Any]:
     from .asof import resolve_as_of
     from .loader import load_catalog
@@ -155,12 +163,7 @@ def schema(obj: Context, out: Path | None, check: bool) -> None:
     default=None,
     help="Where to put the site (default: ROOT/site).",
 )
-@click.option(
-    "--config-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="MkDocs configuration (default: ROOT/mkdocs.yml).",
-)
+@config_file_option
 @click.pass_obj
 @_report
 def build(obj: Context, as_of: str | None, site_dir: Path | None, config_file: Path | None) -> None:
@@ -203,12 +206,7 @@ def render(obj: Context, as_of: str | None, out: Path) -> None:
 @main.command()
 @as_of_option
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-@click.option(
-    "--config-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="MkDocs configuration (default: ROOT/mkdocs.yml).",
-)
+@config_file_option
 @click.pass_obj
 @_report
 def serve(obj: Context, as_of: str | None, dev_addr: str, config_file: Path | None) -> None:

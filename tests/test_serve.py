@@ -1,0 +1,73 @@
+"""`readiness serve` rebuilds when a record changes under data/ or evidence/."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import REPO, write_files
+from tests.test_site import copy_repo
+
+NEW_EVIDENCE = """\
+observed: 2026-06-20
+kind: assessment
+summary: Registry push and pull verified by hand
+assess: {OPS-G05: ready}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - a local test server
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(url: str, needle: str, deadline: float) -> str:
+    """Poll until the page contains ``needle`` (bounded by ``deadline``)."""
+    text = None
+    while time.monotonic() < deadline:
+        text = fetch(url)
+        if text is not None and needle in text:
+            return text
+        time.sleep(0.25)
+    raise AssertionError(f"{url} never contained {needle!r}; last page: {(text or '')[:200]!r}")
+
+
+def test_serve_rebuilds_when_evidence_changes(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(repo), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/gates/ops-g05/"
+        before = wait_for(url, "OPS-G05", time.monotonic() + 90)
+        assert 'rd-status rd-partial">partial</span>' in before
+        write_files(repo, {"evidence/2026/2026-06-20-registry-proof.yaml": NEW_EVIDENCE})
+        after = wait_for(url, 'rd-status rd-ready">ready</span>', time.monotonic() + 90)
+        assert "2026-06-20-registry-proof" in after
+        assert not (repo / "docs" / "gates").exists()  # nothing was written into docs/
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
