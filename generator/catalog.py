@@ -42,16 +42,24 @@ class Catalog:
 
     def table(self, kind: str) -> dict[str, object]:
         """The records of an entity kind (``service``, ``store``, ...) by id."""
-        tables: dict[str, dict[str, object]] = {
-            "repo": self.repos,  # type: ignore[dict-item]
-            "environment": self.environments,  # type: ignore[dict-item]
-            "service": self.services,  # type: ignore[dict-item]
-            "store": self.stores,  # type: ignore[dict-item]
-            "gate": self.gates,  # type: ignore[dict-item]
-            "wave": self.waves,  # type: ignore[dict-item]
-            "evidence": self.evidence,  # type: ignore[dict-item]
-        }
-        return tables[kind]
+        table: dict[str, object]
+        if kind == "evidence":
+            table = self.evidence  # type: ignore[assignment]
+        elif kind == "service":
+            table = self.services  # type: ignore[assignment]
+        elif kind == "store":
+            table = self.stores  # type: ignore[assignment]
+        elif kind == "gate":
+            table = self.gates  # type: ignore[assignment]
+        elif kind == "environment":
+            table = self.environments  # type: ignore[assignment]
+        elif kind == "repo":
+            table = self.repos  # type: ignore[assignment]
+        elif kind == "wave":
+            table = self.waves  # type: ignore[assignment]
+        else:
+            raise KeyError(kind)
+        return table
 
     def resolve(self, kind: str, ident: str) -> str | None:
         """The canonical id for ``ident`` (an id or an alias) of ``kind``, or ``None``."""

@@ -60,6 +60,7 @@ def build_index(catalog: Catalog, as_of: dt.datetime) -> EvidenceIndex:
         if moment <= as_of:
             in_window.append((moment, evidence_id))
     in_window.sort()
+    canonical: dict[str, str] = {}  # reference as written -> canonical kind:id
     for _, evidence_id in in_window:
         for target in catalog.evidence[evidence_id].supersedes:
             index.superseded_by.setdefault(target, []).append(evidence_id)
@@ -71,10 +72,12 @@ def build_index(catalog: Catalog, as_of: dt.datetime) -> EvidenceIndex:
         for target in record.resolves:
             index.resolved_by.setdefault(target, []).append(evidence_id)
         for ref in record.about:
-            resolved = catalog.resolve_ref(ref)
-            if resolved is None:
-                continue
-            key = f"{resolved[0]}:{resolved[1]}"
+            key = canonical.get(ref)
+            if key is None:
+                resolved = catalog.resolve_ref(ref)
+                if resolved is None:
+                    continue
+                key = canonical[ref] = f"{resolved[0]}:{resolved[1]}"
             bucket = index.about.setdefault(key, [])
             if not bucket or bucket[-1] != evidence_id:
                 bucket.append(evidence_id)

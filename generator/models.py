@@ -55,8 +55,11 @@ def _not_blank(value: str) -> str:
     return value
 
 
+_URL_BAD_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
 def _http_url(value: str) -> str:
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+    if _URL_BAD_CHARS.search(value):
         raise ValueError("a URL must not contain spaces or control characters")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:

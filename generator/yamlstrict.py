@@ -69,10 +69,22 @@ _CANDIDATES = frozenset(key for key in _IMPLICIT if key is not None)
 """First characters of plain scalars that YAML 1.1 may read as something other than text."""
 
 
+_WORD_TAGS: dict[str, str] = {
+    **dict.fromkeys("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split(), BOOL_TAG),
+    **dict.fromkeys(("null", "Null", "NULL", "~", ""), NULL_TAG),
+}
+"""The words the safe schema's bool and null resolvers match (the only ones that start with a letter)."""
+
+
 def implicit_tag(value: str) -> str:
     """The tag YAML 1.1 (the safe schema) gives an untagged plain scalar."""
+    word = _WORD_TAGS.get(value)
+    if word is not None:
+        return word
+    if value[:1].isalpha():
+        return STR_TAG
     for tag, regexp in _IMPLICIT.get(value[:1], ()):
-        if regexp.match(value):
+        if regexp.match(value) and tag != _TAG + "value":  # a lone "=" is text
             return tag
     return STR_TAG
 
@@ -351,6 +363,8 @@ class _Builder:
     def timestamp(self, node: ScalarNode) -> Any:
         raw = node.value
         try:
+            if len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
+                return dt.date.fromisoformat(raw)
             match = _DATE.match(raw)
             if match:
                 year, month, day = (int(part) for part in match.groups())
