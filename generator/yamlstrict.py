@@ -70,7 +70,29 @@ _CANDIDATES = frozenset(key for key in _IMPLICIT if key is not None)
 
 
 _WORD_TAGS: dict[str, str] = {
-    **dict.fromkeys(["yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"], BOOL_TAG),
+    **dict.fromkeys(
+        [
+            "yes",
+            "Yes",
+            "YES",
+            "no",
+            "No",
+            "NO",
+            "true",
+            "True",
+            "TRUE",
+            "false",
+            "False",
+            "FALSE",
+            "on",
+            "On",
+            "ON",
+            "off",
+            "Off",
+            "OFF",
+        ],
+        BOOL_TAG,
+    ),
     **dict.fromkeys(("null", "Null", "NULL", "~", ""), NULL_TAG),
 }
 """The words the safe schema's bool and null resolvers match (the only ones that start with a letter)."""
