@@ -11,10 +11,7 @@ import contextlib
 import datetime as dt
 import difflib
 import gc
-import hashlib
-import os
 import re
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,70 +39,86 @@ from .models import (
     Wave,
     observed_moment,
 )
+from .tree import Entry, TooLarge, Tree, WorkTree
 
 Loc = tuple[str | int, ...]
 
 
 @dataclass(slots=True)
-class _Source:
-    """One record file: where it is, and (on demand) its node tree for marks."""
+class _FileResult:
+    """What one file contributes, which depends only on its path and content:
+    so it is cached by git blob id when revisions are read one after another."""
 
-    path: str
-    rel: str
-    node: Any = None
-    parsed: bool = False
+    records: list[tuple[Any, Origin]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    broken: list[tuple[str, str]] = field(default_factory=list)
+    """(kind, id or alias) of records that did not validate."""
+
+
+class ParseCache:
+    """Parsed and validated files by (blob id, path), and attachment digests by blob id.
+
+    Handed from one revision's load to the next (history, diff); never global.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str], _FileResult] = {}
+        self.digests: dict[str, str] = {}
+
+
+class _File:
+    """One file being validated: its node tree gives every problem its line and column."""
+
+    def __init__(self, rel: str, node: Any, result: _FileResult) -> None:
+        self.rel = rel
+        self.node = node
+        self.result = result
+
+    def add(self, origin: Origin, loc: Loc, message: str, *, key: bool = False) -> None:
+        full = origin.loc + loc
+        self.result.problems.append(_located(origin, full, self.node, message, key=key))
+
+    def broken(self, kind: str, value: Any) -> None:
+        """Remember the id and aliases of a record that did not validate."""
+        if not isinstance(value, dict):
+            return
+        aliases = value.get("aliases")
+        names = [value.get("id"), *(aliases if isinstance(aliases, list) else [])]
+        self.result.broken.extend((kind, name) for name in names if isinstance(name, str))
+
+
+def _located(origin: Origin, full: Loc, root: Any, message: str, *, key: bool = False) -> Problem:
+    node = yamlstrict.find_node(root, full, key=key)
+    line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
+    where = _field_path(full, origin.label)
+    return Problem(origin.path, line, column, message + (f" ({where})" if where else ""))
 
 
 @dataclass(slots=True)
 class _Run:
-    """State of one load: problems so far and the files seen."""
+    """State of one load: the tree read, problems so far, ids of broken records."""
 
-    root: Path
-    root_text: str = ""
+    tree: Tree
+    cache: ParseCache | None = None
     problems: list[Problem] = field(default_factory=list)
-    sources: dict[str, _Source] = field(default_factory=dict)
-    raw: dict[str, Any] = field(default_factory=dict)
-    """Parsed values of single-record files, kept only until the record is checked."""
     broken: dict[str, set[str]] = field(default_factory=dict)
     """kind -> ids (and aliases) of records that failed validation: references to
     them are not reported again as dangling."""
-
-    def mark_broken(self, kind: str, value: Any) -> None:
-        """Remember the id and aliases of a record that did not validate."""
-        if not isinstance(value, dict):
-            return
-        names = [value.get("id"), *(value.get("aliases") or [] if isinstance(value.get("aliases"), list) else [])]
-        self.broken.setdefault(kind, set()).update(name for name in names if isinstance(name, str))
-
-    def source(self, rel: str) -> _Source:
-        return self.sources[rel]
-
-    def mark(self, rel: str, loc: Loc, *, key: bool = False) -> tuple[int, int]:
-        """Line and column (1-based) of the value at ``loc`` in file ``rel``.
-
-        Marks are recovered from the node tree, which is composed again on
-        demand: problems are rare, and keeping every tree would cost memory.
-        """
-        source = self.sources.get(rel)
-        if source is None:
-            return 1, 1
-        if not source.parsed:
-            source.parsed = True
-            scratch: list[Problem] = []
-            text = yamlstrict.read_text(source.path, rel, scratch)
-            parsed = yamlstrict.parse(text, rel, scratch) if text is not None else None
-            source.node = parsed.node if parsed is not None else None
-        node = yamlstrict.find_node(source.node, loc, key=key)
-        if node is None:
-            return 1, 1
-        return node.start_mark.line + 1, node.start_mark.column + 1
+    nodes: dict[str, Any] = field(default_factory=dict)
+    """Node trees composed again for cross-check problems (rare), by path."""
 
     def add(self, origin: Origin, loc: Loc, message: str, *, key: bool = False) -> None:
-        full = origin.loc + loc
-        line, column = self.mark(origin.path, full, key=key)
-        where = _field_path(full, origin.label)
-        suffix = f" ({where})" if where else ""
-        self.problems.append(Problem(origin.path, line, column, message + suffix))
+        """A cross-check problem; its file is composed again to find the line and column."""
+        if origin.path not in self.nodes:
+            parsed = _read(self.tree, origin.path, [])
+            self.nodes[origin.path] = parsed.node if parsed is not None else None
+        self.problems.append(_located(origin, origin.loc + loc, self.nodes[origin.path], message, key=key))
+
+    def take(self, result: _FileResult) -> list[tuple[Any, Origin]]:
+        self.problems.extend(result.problems)
+        for kind, name in result.broken:
+            self.broken.setdefault(kind, set()).add(name)
+        return result.records
 
 
 def _field_path(loc: Loc, label: str | None = None) -> str:
@@ -142,54 +155,60 @@ def _suggest(word: str, choices: Iterator[str] | list[str]) -> str:
 # --------------------------------------------------------------------------- files
 
 
-def _discover(root: Path, run: _Run) -> tuple[list[str], list[str]]:
-    """Service files and evidence files (relative paths), sorted."""
-    services: list[str] = []
-    evidence: list[str] = []
-    services_dir = root / "data" / "services"
-    if services_dir.is_dir():
-        for entry in sorted(os.scandir(services_dir), key=lambda e: e.name):
-            rel = f"data/services/{entry.name}"
-            if _is_record_file(entry, rel, run):
-                services.append(rel)
-    evidence_dir = root / "evidence"
-    if evidence_dir.is_dir():
-        _walk_evidence(evidence_dir, "evidence", run, evidence, top=True)
-        evidence.sort()
+def _discover(tree: Tree, run: _Run) -> tuple[list[Entry], list[Entry]]:
+    """Service files and evidence files, sorted by path."""
+    services = [e for e in tree.children("data/services") if _is_record_file(e, run)]
+    evidence: list[Entry] = []
+    pending = [e for e in tree.children("evidence") if not (e.kind == "dir" and e.name == "files")]
+    while pending:
+        entry = pending.pop()
+        if entry.kind == "dir":
+            pending.extend(tree.children(entry.rel))
+        elif _is_record_file(entry, run):
+            evidence.append(entry)
+    evidence.sort(key=lambda e: e.rel)
     return services, evidence
 
 
-def _walk_evidence(directory: Path, rel_dir: str, run: _Run, out: list[str], *, top: bool) -> None:
-    for entry in os.scandir(directory):
-        rel = f"{rel_dir}/{entry.name}"
-        if entry.is_dir(follow_symlinks=False):
-            if top and entry.name == "files":
-                continue
-            _walk_evidence(Path(entry.path), rel, run, out, top=False)
-        elif _is_record_file(entry, rel, run):
-            out.append(rel)
-
-
-def _is_record_file(entry: os.DirEntry[str], rel: str, run: _Run) -> bool:
+def _is_record_file(entry: Entry, run: _Run) -> bool:
     name = entry.name
     if name.endswith(".yml"):
-        run.problems.append(Problem(rel, 1, 1, "record files end in .yaml: rename it, or it is never read"))
+        run.problems.append(Problem(entry.rel, 1, 1, "record files end in .yaml: rename it, or it is never read"))
         return False
     if not name.endswith(".yaml"):
         return False
-    if entry.is_symlink():
-        run.problems.append(Problem(rel, 1, 1, "record files must be regular files, not links"))
+    if entry.kind == "link":
+        run.problems.append(Problem(entry.rel, 1, 1, "record files must be regular files, not links"))
         return False
-    return entry.is_file(follow_symlinks=False)
+    return entry.kind == "file"
 
 
-def _parse_file(run: _Run, rel: str) -> Any:
-    path = os.path.join(run.root_text, rel)
-    run.sources[rel] = _Source(path, rel)
-    parsed = yamlstrict.load_file(path, rel, run.problems)
-    if parsed is None:
-        return yamlstrict.INVALID
-    return parsed.value
+def _read(tree: Tree, rel: str, problems: list[Problem]) -> yamlstrict.Parsed | None:
+    """Read, decode and parse one file of the tree (problems located in it)."""
+    entry = tree.entry(rel)
+    if entry is None:
+        problems.append(Problem(rel, 1, 1, "cannot read file: it does not exist"))
+        return None
+    try:
+        data = tree.read(entry, yamlstrict.MAX_FILE_BYTES)
+    except TooLarge as exc:
+        problems.append(yamlstrict.too_large(rel, exc.size))
+        return None
+    except OSError as exc:
+        problems.append(Problem(rel, 1, 1, f"cannot read file: {exc.strerror}"))
+        return None
+    text = yamlstrict.decode(data, rel, problems)
+    return yamlstrict.parse(text, rel, problems) if text is not None else None
+
+
+def _cached(run: _Run, entry: Entry, compute: Callable[[], _FileResult]) -> _FileResult:
+    if run.cache is None or entry.blob is None:
+        return compute()
+    key = (entry.blob, entry.rel)
+    result = run.cache.files.get(key)
+    if result is None:
+        result = run.cache.files[key] = compute()
+    return result
 
 
 # ------------------------------------------------------------------- validation
@@ -222,7 +241,7 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _explain(error: Any, run: _Run, origin: Origin, model: type[BaseModel]) -> None:
+def _explain(error: Any, run: _File, origin: Origin, model: type[BaseModel]) -> None:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -240,10 +259,7 @@ def _explain(error: Any, run: _Run, origin: Origin, model: type[BaseModel]) -> N
     if kind == "missing":
         run.add(origin, loc[:-1], f"missing required field '{last}'")
         return
-    full = origin.loc + loc
-    run.mark(origin.path, full)  # composes the file's nodes on demand
-    source = run.sources.get(origin.path)
-    node = yamlstrict.find_node(source.node if source else None, full)
+    node = yamlstrict.find_node(run.node, origin.loc + loc)
     shown = value
     if isinstance(node, ScalarNode) and not isinstance(value, (str, dict, list)):
         shown = yamlstrict.RawText(node.value)
@@ -297,7 +313,7 @@ def _message_for(kind: str, ctx: dict[str, Any], value: object, fallback: str) -
     return fallback
 
 
-def _validate(run: _Run, model: type[BaseModel], value: Any, origin: Origin) -> Any:
+def _validate(run: _File, model: type[BaseModel], value: Any, origin: Origin) -> Any:
     if value is yamlstrict.INVALID:
         return None
     try:
@@ -309,39 +325,63 @@ def _validate(run: _Run, model: type[BaseModel], value: Any, origin: Origin) -> 
 
 
 def _load_list(run: _Run, rel: str, model: type[BaseModel], kind: str) -> list[tuple[Any, Origin]]:
-    if not (run.root / rel).is_file():
+    entry = run.tree.entry(rel)
+    if entry is None or entry.kind == "dir":
         return []
-    value = _parse_file(run, rel)
-    if value is yamlstrict.INVALID or value is None:
+    if entry.kind != "file":
+        run.problems.append(Problem(rel, 1, 1, "record files must be regular files, not links"))
         return []
-    if not isinstance(value, list):
-        run.add(
-            Origin(rel), (), f"expected a list of records (each starting with '- id: ...'), got {type(value).__name__}"
-        )
-        return []
-    out = []
-    for index, item in enumerate(value):
+    return run.take(_cached(run, entry, lambda: _list_file(run.tree, rel, model, kind)))
+
+
+def _list_file(tree: Tree, rel: str, model: type[BaseModel], kind: str) -> _FileResult:
+    result = _FileResult()
+    parsed = _read(tree, rel, result.problems)
+    if parsed is None or parsed.value is yamlstrict.INVALID or parsed.value is None:
+        return result
+    file = _File(rel, parsed.node, result)
+    if not isinstance(parsed.value, list):
+        file.add(Origin(rel), (), "expected a list of records (each starting with '- id: ...')")
+        return result
+    for index, item in enumerate(parsed.value):
         label = item.get("id") if isinstance(item, dict) else None
         origin = Origin(rel, (index,), label if isinstance(label, str) and len(label) <= 64 else None)
-        record = _validate(run, model, item, origin)
+        record = _validate(file, model, item, origin)
         if record is not None:
-            out.append((record, origin))
+            result.records.append((record, origin))
         else:
-            run.mark_broken(kind, item)
-    return out
+            file.broken(kind, item)
+    return result
 
 
-def _load_one(run: _Run, rel: str, model: type[BaseModel]) -> Any:
-    value = _parse_file(run, rel)
-    if value is yamlstrict.INVALID:
-        return None
-    if not isinstance(value, dict):
-        run.add(Origin(rel), (), "expected a mapping of fields (key: value)")
-        return None
-    record = _validate(run, model, value, Origin(rel))
+def _one_file(tree: Tree, rel: str, model: type[BaseModel], kind: str) -> _FileResult:
+    """A file holding one record (a service, an evidence record)."""
+    result = _FileResult()
+    stem = rel.rsplit("/", 1)[1][: -len(".yaml")]
+    parsed = _read(tree, rel, result.problems)
+    value = parsed.value if parsed is not None else yamlstrict.INVALID
+    record = None
+    if value is not yamlstrict.INVALID:
+        file = _File(rel, parsed.node if parsed else None, result)
+        if not isinstance(value, dict):
+            file.add(Origin(rel), (), "expected a mapping of fields (key: value)")
+        else:
+            record = _validate(file, model, value, Origin(rel))
+            if record is None:
+                file.broken(kind, value)
+                stores = value.get("stores") if kind == "service" else None
+                for store in stores if isinstance(stores, list) else []:
+                    file.broken("store", store)
     if record is None:
-        run.raw[rel] = value
-    return record
+        result.broken.append((kind, stem))
+    else:
+        result.records.append((record, Origin(rel)))
+    return result
+
+
+def _load_one(run: _Run, entry: Entry, model: type[BaseModel], kind: str) -> Any:
+    records = run.take(_cached(run, entry, lambda: _one_file(run.tree, entry.rel, model, kind)))
+    return records[0][0] if records else None
 
 
 # ------------------------------------------------------------------- cross-check
@@ -418,36 +458,40 @@ def _cycles(run: _Run, catalog: Catalog) -> None:
 
 def _check_attachment(run: _Run, origin: Origin, index: int, rel_path: str, digest: str) -> None:
     loc: Loc = ("attachments", index, "path")
-    evidence_root = run.root / "evidence"
     parts = rel_path.replace("\\", "/").split("/")
     if rel_path.startswith("/") or ".." in parts or any(part in ("", ".") for part in parts):
         run.add(origin, loc, f"'{rel_path}' must be a plain path inside evidence/ (no '..', no leading '/')")
         return
-    current = evidence_root
+    current = "evidence"
+    entry: Entry | None = None
     for part in parts:
-        current = current / part
-        try:
-            info = current.lstat()
-        except OSError:
+        current = f"{current}/{part}"
+        entry = run.tree.entry(current)
+        if entry is None:
             run.add(origin, loc, f"attachment 'evidence/{rel_path}' does not exist: add the file or fix the path")
             return
-        if stat.S_ISLNK(info.st_mode):
+        if entry.kind == "link":
             run.add(origin, loc, f"attachment 'evidence/{rel_path}' goes through a link: attach the file itself")
             return
-    if not stat.S_ISREG(info.st_mode):
+    if entry is None or entry.kind != "file":
         run.add(origin, loc, f"attachment 'evidence/{rel_path}' is not a regular file")
         return
-    sha = hashlib.sha256()
-    with open(current, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    actual = sha.hexdigest()
+    actual = _digest(run, entry)
     if actual != digest:
         run.add(
             origin,
             ("attachments", index, "sha256"),
             f"sha256 of 'evidence/{rel_path}' is {actual}, not {digest}: update the digest if the file is right",
         )
+
+
+def _digest(run: _Run, entry: Entry) -> str:
+    if run.cache is not None and entry.blob is not None and entry.blob in run.cache.digests:
+        return run.cache.digests[entry.blob]
+    actual = run.tree.sha256(entry)
+    if run.cache is not None and entry.blob is not None:
+        run.cache.digests[entry.blob] = actual
+    return actual
 
 
 def _cross_check(run: _Run, catalog: Catalog, now: dt.datetime) -> None:
@@ -544,13 +588,21 @@ def _cross_check(run: _Run, catalog: Catalog, now: dt.datetime) -> None:
 
 
 def load_catalog(root: Path, *, now: dt.datetime | None = None) -> Catalog:
-    """Load, validate and cross-check every record under ``root``.
+    """Load, validate and cross-check every record in the work tree under ``root``.
 
     ``now`` is the real present (records observed after it are typos); it is
     not the as-of moment, which only filters records when deriving.
     """
+    root = Path(root)
+    if not (root / "data").is_dir():
+        raise UsageError(f"no data/ directory in {root}: run from the repository root or pass --root")
+    return load_tree(WorkTree(root), root, now=now)
+
+
+def load_tree(tree: Tree, root: Path, *, now: dt.datetime | None = None, cache: ParseCache | None = None) -> Catalog:
+    """Load, validate and cross-check the records of any tree (the work tree or a revision)."""
     with _no_cyclic_gc():
-        return _load_catalog(Path(root), now)
+        return _load(tree, root, now or dt.datetime.now(dt.UTC), cache)
 
 
 @contextlib.contextmanager
@@ -567,11 +619,8 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load_catalog(root: Path, now: dt.datetime | None) -> Catalog:
-    if not (root / "data").is_dir():
-        raise UsageError(f"no data/ directory in {root}: run from the repository root or pass --root")
-    now = now or dt.datetime.now(dt.UTC)
-    run = _Run(root=root, root_text=str(root))
+def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) -> Catalog:
+    run = _Run(tree=tree, cache=cache)
     catalog = Catalog(root=root)
 
     for repo, origin in _load_list(run, "data/repos.yaml", Repo, "repo"):
@@ -587,20 +636,14 @@ def _load_catalog(root: Path, now: dt.datetime | None) -> Catalog:
         if _register(run, catalog, "wave", wave.id, wave.aliases, origin):
             catalog.waves[wave.id] = wave
 
-    service_files, evidence_files = _discover(root, run)
-    for rel in service_files:
-        service = _load_one(run, rel, Service)
+    service_files, evidence_files = _discover(tree, run)
+    for entry in service_files:
+        service = _load_one(run, entry, Service, "service")
         if service is None:
-            raw = run.raw.get(rel)
-            run.broken.setdefault("service", set()).add(rel.rsplit("/", 1)[1][: -len(".yaml")])
-            run.mark_broken("service", raw)
-            for store in (
-                raw.get("stores") or [] if isinstance(raw, dict) and isinstance(raw.get("stores"), list) else []
-            ):
-                run.mark_broken("store", store)
             continue
+        rel = entry.rel
         origin = Origin(rel)
-        stem = rel.rsplit("/", 1)[1][: -len(".yaml")]
+        stem = entry.name[: -len(".yaml")]
         if service.id != stem:
             run.add(origin, ("id",), f"id '{service.id}' must equal the file name '{stem}': rename one of them")
             continue
@@ -613,10 +656,9 @@ def _load_catalog(root: Path, now: dt.datetime | None) -> Catalog:
                 catalog.stores[store.id] = store
                 catalog.store_service[store.id] = service.id
 
-    for rel in evidence_files:
-        stem = rel.rsplit("/", 1)[1][: -len(".yaml")]
-        origin = Origin(rel)
-        record = _load_one(run, rel, Evidence)
+    for entry in evidence_files:
+        rel = entry.rel
+        stem = entry.name[: -len(".yaml")]
         if not _valid_slug(stem):
             run.problems.append(
                 Problem(
@@ -624,8 +666,8 @@ def _load_catalog(root: Path, now: dt.datetime | None) -> Catalog:
                 )
             )
             continue
+        record = _load_one(run, entry, Evidence, "evidence")
         if record is None:
-            run.broken.setdefault("evidence", set()).add(stem)
             continue
         if ("evidence", stem) in catalog.origins:
             first = catalog.origins[("evidence", stem)].path
@@ -633,7 +675,7 @@ def _load_catalog(root: Path, now: dt.datetime | None) -> Catalog:
                 Problem(rel, 1, 1, f"duplicate evidence id '{stem}' (first in {first}): rename one file")
             )
             continue
-        catalog.origins[("evidence", stem)] = origin
+        catalog.origins[("evidence", stem)] = Origin(rel)
         catalog.evidence[stem] = record
 
     _cross_check(run, catalog, now)

@@ -20,10 +20,8 @@ from the node.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -163,24 +161,16 @@ class Parsed:
     node: Node | None
 
 
-def read_text(path: Path | str, rel: str, problems: list[Problem]) -> str | None:
-    """Read a record file as UTF-8 text, enforcing the size limit."""
-    try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                problems.append(
-                    Problem(
-                        rel,
-                        1,
-                        1,
-                        f"file is {size:,} bytes, over the 1 MiB limit: split it or move bulk data to an attachment",
-                    )
-                )
-                return None
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        problems.append(Problem(rel, 1, 1, f"cannot read file: {exc.strerror}"))
+def too_large(rel: str, size: int) -> Problem:
+    return Problem(
+        rel, 1, 1, f"file is {size:,} bytes, over the 1 MiB limit: split it or move bulk data to an attachment"
+    )
+
+
+def decode(data: bytes, rel: str, problems: list[Problem]) -> str | None:
+    """UTF-8 text of a record file (a BOM is dropped); ``None`` with a located problem if invalid."""
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(too_large(rel, len(data)))
         return None
     try:
         text = data.decode("utf-8")
@@ -214,14 +204,6 @@ def parse(text: str, rel: str, problems: list[Problem]) -> Parsed | None:
     builder = _Builder(rel, problems)
     value = builder.build(node, 0)
     return Parsed(value, node)
-
-
-def load_file(path: Path | str, rel: str, problems: list[Problem]) -> Parsed | None:
-    """Read and parse one record file."""
-    text = read_text(path, rel, problems)
-    if text is None:
-        return None
-    return parse(text, rel, problems)
 
 
 def _needs_event_scan(text: str) -> bool:
