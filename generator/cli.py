@@ -218,6 +218,74 @@ def serve(obj: Context, as_of: str | None, dev_addr: str, config_file: Path | No
     serve_site(obj.root, as_of, dev_addr, config_file)
 
 
+@main.command()
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON document only.")
+@click.pass_obj
+@_report
+def history(obj: Context, as_of: str | None, as_json: bool) -> None:
+    """Status transitions, oldest first, from the first-parent git history."""
+    from .asof import parse_as_of
+    from .history import compute_history, history_document
+
+    moment = parse_as_of(as_of) if as_of else None
+    result = compute_history(obj.root, moment)
+    if as_json:
+        click.echo(json.dumps(history_document(result), indent=2, ensure_ascii=False))
+        return
+    if not result.available:
+        click.echo(f"history unavailable: {result.reason}", err=True)
+        return
+    for point in result.points:
+        if point.gap:
+            click.echo(
+                f"{point.commit.time.date().isoformat()} {point.commit.short} gap: "
+                f"{len(point.problems)} validation problem(s), e.g. {point.problems[0]}"
+            )
+    for t in result.transitions:
+        added = f" (added {', '.join(t.evidence)})" if t.evidence else ""
+        click.echo(
+            f"{t.commit.time.date().isoformat()} {t.commit.short} {t.kind} {t.id}: "
+            f"{t.before or 'none'} -> {t.after or 'none'}{added}"
+        )
+    click.echo(f"{len(result.transitions)} transitions in {len(result.points)} commits", err=True)
+
+
+@main.command()
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown is what a pull-request comment shows.",
+)
+@click.option("--fail-on-regression", is_flag=True, help="Exit 3 when any gate or wave got worse.")
+@as_of_option
+@click.pass_obj
+@_report
+def diff(
+    obj: Context, base: str | None, head: str | None, fmt: str, fail_on_regression: bool, as_of: str | None
+) -> None:
+    """Compare BASE (default: merge-base with main) with HEAD (default: the work tree)."""
+    from .asof import resolve_as_of
+    from .diff import compute_diff, diff_document, diff_markdown
+
+    result = compute_diff(obj.root, base, head, resolve_as_of(as_of, os.environ))
+    if fmt == "json":
+        click.echo(json.dumps(diff_document(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo(diff_markdown(result), nl=False)
+    if fail_on_regression and result.head.problems:
+        click.echo(f"HEAD has {len(result.head.problems)} validation problem(s)", err=True)
+        click.get_current_context().exit(1)
+    if fail_on_regression and result.regressions:
+        click.echo(f"{len(result.regressions)} gate(s) or wave(s) got worse", err=True)
+        click.get_current_context().exit(3)
+
+
 def run() -> None:  # pragma: no cover - console entry
     try:
         main()

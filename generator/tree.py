@@ -127,9 +127,7 @@ class GitError(ReadinessError):
 def git(root: Path, *args: str, check: bool = True) -> str:
     """Run ``git -C root ARGS`` and return its standard output (text)."""
     try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False, timeout=300
-        )
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(f"git {' '.join(args)} failed: {exc}") from None
     if check and proc.returncode != 0:
@@ -183,16 +181,22 @@ class Blobs:
 class GitTree:
     """The records as of one commit, read with ``git ls-tree`` and ``cat-file``."""
 
-    def __init__(self, root: Path, commit: str, blobs: Blobs) -> None:
+    def __init__(self, root: Path, commit: str, blobs: Blobs, prefix: str = "") -> None:
+        """``prefix`` is where ``root`` lies inside the repository (``git rev-parse --show-prefix``)."""
         self.commit = commit
         self._blobs = blobs
         self._entries: dict[str, Entry] = {}
         self._children: dict[str, list[Entry]] = {}
-        listing = git(root, "ls-tree", "-r", "-t", "-l", "-z", commit, "--", *ROOTS)
+        listing = git(
+            root, "ls-tree", "-r", "-t", "-l", "-z", "--full-tree", commit, "--", *(prefix + r for r in ROOTS)
+        )
         for record in listing.split("\0"):
             if not record:
                 continue
-            meta, _, rel = record.partition("\t")
+            meta, _, path = record.partition("\t")
+            if not path.startswith(prefix):
+                continue
+            rel = path[len(prefix) :]
             mode, kind, blob, size = meta.split()
             entry_kind: EntryKind
             if kind == "tree":
@@ -226,6 +230,13 @@ class GitTree:
         assert entry.blob is not None
         return hashlib.sha256(self._blobs.read(entry.blob)).hexdigest()
 
-    def evidence_blobs(self) -> dict[str, str]:
-        """Path -> blob id of every file under evidence/ (for "added in" bookkeeping)."""
-        return {rel: e.blob for rel, e in self._entries.items() if e.kind == "file" and e.blob and rel.startswith("evidence/")}
+    def evidence_ids(self) -> set[str]:
+        """Ids (file stems) of the evidence record files in this revision."""
+        return {
+            entry.name[: -len(".yaml")]
+            for rel, entry in self._entries.items()
+            if entry.kind == "file"
+            and rel.endswith(".yaml")
+            and rel.startswith("evidence/")
+            and not rel.startswith("evidence/files/")
+        }

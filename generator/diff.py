@@ -1,0 +1,213 @@
+"""What a change does to readiness: status changes, records touched, problems.
+
+A revision is judged as of its own committer time, the work tree as of now
+(or ``--as-of``), so a diff of two commits gives the same answer any day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalog import Catalog
+from .errors import Problem, UsageError, ValidationFailed
+from .history import Commit, commit_info, unavailable_reason
+from .loader import ParseCache, load_tree
+from .status import GATE_RANK, WAVE_RANK, Derived, derive
+from .textsafe import md_text
+from .tree import Blobs, GitError, GitTree, Tree, WorkTree, git
+
+WORK_TREE = "work tree"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    id: str
+    before: str | None
+    after: str | None
+    reasons: tuple[str, ...]
+    regression: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChange:
+    kind: str
+    id: str
+    change: str
+    """``added``, ``changed`` or ``removed``."""
+
+
+@dataclass(slots=True)
+class Side:
+    label: str
+    """A commit sha, or "work tree"."""
+    as_of: dt.datetime
+    catalog: Catalog | None
+    derived: Derived | None
+    problems: list[Problem]
+
+
+@dataclass(slots=True)
+class Diff:
+    base: Side
+    head: Side
+    gates: list[Change] = field(default_factory=list)
+    waves: list[Change] = field(default_factory=list)
+    records: list[RecordChange] = field(default_factory=list)
+
+    @property
+    def regressions(self) -> list[Change]:
+        return [c for c in self.gates + self.waves if c.regression]
+
+
+def gate_regressed(before: str | None, after: str | None) -> bool:
+    """Worse: down ready > partial > unknown, or becoming blocked."""
+    if before is None or after is None or before == after:
+        return False
+    if after == "blocked":
+        return True
+    return before in GATE_RANK and GATE_RANK[after] < GATE_RANK[before]
+
+
+def wave_regressed(before: str | None, after: str | None) -> bool:
+    """Worse: down passed > in-progress > not-started, or becoming blocked."""
+    if before is None or after is None or before == after:
+        return False
+    if after == "blocked":
+        return True
+    return before in WAVE_RANK and WAVE_RANK[after] < WAVE_RANK[before]
+
+
+def default_base(root: Path) -> str:
+    for candidate in ("main", "origin/main"):
+        try:
+            return git(root, "merge-base", "HEAD", candidate).strip()
+        except GitError:
+            continue
+    raise UsageError("no 'main' branch to compare with: name the base revision (readiness diff BASE)")
+
+
+def _side(root: Path, revision: str | None, as_of: dt.datetime, blobs: Blobs, cache: ParseCache, prefix: str) -> Side:
+    tree: Tree
+    if revision is None:
+        tree, label, moment = WorkTree(root), WORK_TREE, as_of
+    else:
+        try:
+            commit: Commit = commit_info(root, revision)
+        except GitError:
+            raise UsageError(f"unknown revision '{revision}'") from None
+        tree, label, moment = GitTree(root, commit.sha, blobs, prefix), commit.sha, commit.time
+    try:
+        catalog = load_tree(tree, root, cache=cache)
+    except ValidationFailed as exc:
+        return Side(label, moment, None, None, list(exc.problems))
+    return Side(label, moment, catalog, derive(catalog, moment), [])
+
+
+def compute_diff(root: Path, base: str | None, head: str | None, as_of: dt.datetime) -> Diff:
+    """Compare BASE (default: merge-base with main) with HEAD (default: the work tree)."""
+    reason = unavailable_reason(root)
+    if reason is not None:
+        raise UsageError(f"cannot diff: {reason}")
+    prefix = git(root, "rev-parse", "--show-prefix").strip()
+    base_rev = base or default_base(root)
+    cache = ParseCache()
+    with Blobs(root) as blobs:
+        before = _side(root, base_rev, as_of, blobs, cache, prefix)
+        after = _side(root, head, as_of, blobs, cache, prefix)
+    result = Diff(before, after)
+    old_gates = {g: s.status for g, s in before.derived.gates.items()} if before.derived else {}
+    old_waves = {w: s.status for w, s in before.derived.waves.items()} if before.derived else {}
+    if after.derived is not None:
+        new = after.derived
+        for gate_id in sorted(set(old_gates) | set(new.gates)):
+            old, now = old_gates.get(gate_id), (new.gates[gate_id].status if gate_id in new.gates else None)
+            if old != now:
+                reasons = tuple(r.text for r in new.gates[gate_id].reasons) if gate_id in new.gates else ()
+                result.gates.append(Change(gate_id, old, now, reasons, gate_regressed(old, now)))
+        for wave_id in sorted(set(old_waves) | set(new.waves)):
+            was, is_ = old_waves.get(wave_id), (new.waves[wave_id].status if wave_id in new.waves else None)
+            if was != is_:
+                reasons = tuple(r.text for r in new.waves[wave_id].reasons) if wave_id in new.waves else ()
+                result.waves.append(Change(wave_id, was, is_, reasons, wave_regressed(was, is_)))
+    if before.catalog is not None and after.catalog is not None:
+        result.records = _record_changes(before.catalog, after.catalog)
+    return result
+
+
+_KINDS = ("repo", "environment", "service", "gate", "wave", "evidence")
+
+
+def _record_changes(before: Catalog, after: Catalog) -> list[RecordChange]:
+    out = []
+    for kind in _KINDS:
+        old: dict[str, Any] = before.table(kind)
+        new: dict[str, Any] = after.table(kind)
+        for ident in sorted(set(old) | set(new)):
+            if ident not in old:
+                out.append(RecordChange(kind, ident, "added"))
+            elif ident not in new:
+                out.append(RecordChange(kind, ident, "removed"))
+            elif old[ident] != new[ident]:
+                out.append(RecordChange(kind, ident, "changed"))
+    return out
+
+
+def _label(side: Side) -> str:
+    return side.label if side.label == WORK_TREE else side.label[:7]
+
+
+def diff_document(diff: Diff) -> dict[str, Any]:
+    def changes(items: list[Change]) -> list[dict[str, Any]]:
+        return [
+            {"id": c.id, "from": c.before, "to": c.after, "reasons": list(c.reasons), "regression": c.regression}
+            for c in items
+        ]
+
+    return {
+        "base": {"revision": diff.base.label, "as_of": diff.base.as_of.isoformat().replace("+00:00", "Z")},
+        "head": {"revision": diff.head.label, "as_of": diff.head.as_of.isoformat().replace("+00:00", "Z")},
+        "gates": changes(diff.gates),
+        "waves": changes(diff.waves),
+        "records": [{"kind": r.kind, "id": r.id, "change": r.change} for r in diff.records],
+        "problems": [str(p) for p in diff.head.problems],
+        "base_problems": [str(p) for p in diff.base.problems],
+        "regressions": len(diff.regressions),
+    }
+
+
+def diff_markdown(diff: Diff) -> str:
+    """The pull-request comment."""
+    lines = [f"### Readiness changes: `{_label(diff.base)}` → `{_label(diff.head)}`", ""]
+    if diff.head.problems:
+        lines += [f"**{len(diff.head.problems)} validation problem(s)** in the change:", "", "```text"]
+        lines += [str(p) for p in diff.head.problems[:50]]
+        if len(diff.head.problems) > 50:
+            lines.append(f"... and {len(diff.head.problems) - 50} more (run `readiness validate`)")
+        lines += ["```", ""]
+    for title, items in (("Gates", diff.gates), ("Waves", diff.waves)):
+        if not items:
+            continue
+        lines += [f"#### {title}", "", "| | Id | Before | After | Why |", "| --- | --- | --- | --- | --- |"]
+        for c in items:
+            mark = "⚠️ worse" if c.regression else ""
+            why = "; ".join(c.reasons[:3]) + (f"; and {len(c.reasons) - 3} more" if len(c.reasons) > 3 else "")
+            lines.append(f"| {mark} | {md_text(c.id)} | {c.before or 'none'} | {c.after or 'none'} | {md_text(why)} |")
+        lines.append("")
+    if not diff.gates and not diff.waves and not diff.head.problems:
+        lines += ["No gate or wave changes status.", ""]
+    if diff.records:
+        lines += ["#### Records", ""]
+        for change in ("added", "changed", "removed"):
+            ids = [f"{r.kind} `{r.id}`" for r in diff.records if r.change == change]
+            if ids:
+                lines.append(f"- {change.capitalize()}: " + ", ".join(ids))
+        lines.append("")
+    if diff.base.problems:
+        lines += [
+            f"The base did not validate ({len(diff.base.problems)} problem(s)): its statuses are taken as none.",
+            "",
+        ]
+    return "\n".join(lines).rstrip() + "\n"

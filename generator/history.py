@@ -1,0 +1,206 @@
+"""History: the site's own answers, commit by commit, read straight from git.
+
+For each first-parent commit that changed data/ or evidence/, every status is
+computed from that commit's tree as of that commit's committer time. A
+transition is a change between two consecutive answers. A commit whose records
+do not validate (under today's models) is a gap: its problems are kept and the
+next valid commit is compared with the last valid one. Freshness that runs out
+between two commits is not a transition: each point is judged at its commit.
+
+Files are parsed and validated once per blob (``ParseCache``), so a long
+history costs little more than the files that changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem, ValidationFailed
+from .loader import ParseCache, load_tree
+from .status import derive
+from .tree import ROOTS, Blobs, GitError, GitTree, git
+
+UTC = dt.UTC
+_FIELD = "\x1f"
+_RECORD = "\x1e"
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    time: dt.datetime
+    """Committer time (UTC)."""
+    author: str
+    subject: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """The statuses as of one commit (or a gap, with the problems that made it one)."""
+
+    commit: Commit
+    gates: dict[str, str]
+    waves: dict[str, str]
+    added: tuple[str, ...]
+    """Evidence ids this commit added."""
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def gap(self) -> bool:
+        return bool(self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    id: str
+    kind: str
+    """``gate`` or ``wave``."""
+    before: str | None
+    """Status before (``None``: the gate or wave did not exist or was retired)."""
+    after: str | None
+    commit: Commit
+    evidence: tuple[str, ...]
+    """Evidence ids the commit added."""
+
+
+@dataclass(slots=True)
+class History:
+    available: bool
+    reason: str | None = None
+    points: list[Point] = field(default_factory=list)
+    transitions: list[Transition] = field(default_factory=list)
+    added_by: dict[str, Commit] = field(default_factory=dict)
+    """Evidence id -> the commit that added it."""
+
+    def for_id(self, kind: str, ident: str) -> list[Transition]:
+        return [t for t in self.transitions if t.kind == kind and t.id == ident]
+
+
+def unavailable_reason(root: Path) -> str | None:
+    """Why there is no history for ``root`` (``None`` when there is one)."""
+    try:
+        if git(root, "rev-parse", "--is-inside-work-tree", check=False).strip() != "true":
+            return "not a git checkout: history needs the repository's git history"
+        if git(root, "rev-parse", "--is-shallow-repository").strip() == "true":
+            return "shallow clone: history needs the full history (git fetch --unshallow, or fetch-depth: 0 in CI)"
+        if not git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip():
+            return "no commits yet"
+    except GitError as exc:
+        return f"git is not usable here: {exc}"
+    return None
+
+
+def commits(root: Path, revision: str = "HEAD") -> list[Commit]:
+    """First-parent commits that changed data/ or evidence/, oldest first."""
+    prefix = git(root, "rev-parse", "--show-prefix").strip()
+    out = git(
+        root,
+        "log",
+        "--first-parent",
+        "--reverse",
+        f"--format=%H{_FIELD}%ct{_FIELD}%an{_FIELD}%s{_RECORD}",
+        revision,
+        "--",
+        *(f":(top){prefix}{name}" for name in ROOTS),
+    )
+    result = []
+    for record in out.split(_RECORD):
+        record = record.strip("\n")
+        if not record:
+            continue
+        sha, stamp, author, subject = record.split(_FIELD, 3)
+        result.append(Commit(sha, dt.datetime.fromtimestamp(int(stamp), tz=UTC), author, subject))
+    return result
+
+
+def commit_info(root: Path, revision: str) -> Commit:
+    out = git(root, "show", "-s", f"--format=%H{_FIELD}%ct{_FIELD}%an{_FIELD}%s", revision, "--")
+    sha, stamp, author, subject = out.strip("\n").split(_FIELD, 3)
+    return Commit(sha, dt.datetime.fromtimestamp(int(stamp), tz=UTC), author, subject)
+
+
+def compute_history(root: Path, as_of: dt.datetime | None = None, *, now: dt.datetime | None = None) -> History:
+    """Every point and transition of the first-parent history, up to ``as_of``."""
+    reason = unavailable_reason(root)
+    if reason is not None:
+        return History(available=False, reason=reason)
+    prefix = git(root, "rev-parse", "--show-prefix").strip()
+    history = History(available=True)
+    cache = ParseCache()
+    previous_ids: set[str] = set()
+    last_valid: Point | None = None
+    with Blobs(root) as blobs:
+        for commit in commits(root):
+            if as_of is not None and commit.time > as_of:
+                break
+            tree = GitTree(root, commit.sha, blobs, prefix)
+            ids = tree.evidence_ids()
+            added = tuple(sorted(ids - previous_ids))
+            previous_ids = ids
+            for evidence_id in added:
+                history.added_by.setdefault(evidence_id, commit)
+            try:
+                catalog = load_tree(tree, root, now=now, cache=cache)
+            except ValidationFailed as exc:
+                history.points.append(Point(commit, {}, {}, added, tuple(exc.problems)))
+                continue
+            derived = derive(catalog, commit.time)
+            point = Point(
+                commit,
+                {gate_id: state.status for gate_id, state in derived.gates.items()},
+                {wave_id: state.status for wave_id, state in derived.waves.items()},
+                added,
+            )
+            history.points.append(point)
+            history.transitions.extend(_transitions(last_valid, point))
+            last_valid = point
+    return history
+
+
+def _transitions(before: Point | None, after: Point) -> list[Transition]:
+    out = []
+    for kind, old, new in (
+        ("gate", before.gates if before else {}, after.gates),
+        ("wave", before.waves if before else {}, after.waves),
+    ):
+        for ident in sorted(set(old) | set(new)):
+            if old.get(ident) != new.get(ident):
+                out.append(Transition(ident, kind, old.get(ident), new.get(ident), after.commit, after.added))
+    return out
+
+
+def history_document(history: History) -> dict[str, object]:
+    """The ``readiness history --json`` document."""
+    if not history.available:
+        return {"available": False, "reason": history.reason}
+    return {
+        "available": True,
+        "transitions": [
+            {
+                "id": t.id,
+                "kind": t.kind,
+                "from": t.before,
+                "to": t.after,
+                "commit": t.commit.sha,
+                "date": t.commit.time.isoformat().replace("+00:00", "Z"),
+                "evidence": list(t.evidence),
+            }
+            for t in history.transitions
+        ],
+        "gaps": [
+            {
+                "commit": p.commit.sha,
+                "date": p.commit.time.isoformat().replace("+00:00", "Z"),
+                "problems": [str(problem) for problem in p.problems],
+            }
+            for p in history.points
+            if p.gap
+        ],
+        "commits": len(history.points),
+    }

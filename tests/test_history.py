@@ -1,0 +1,272 @@
+"""History and diff over small git repositories with dated commits."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINIMAL, Result, write_files
+
+Cli = Callable[..., Result]
+
+
+class Repo:
+    """A throwaway git repository whose commits carry chosen dates."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.name", "Ada Example")
+        self.git("config", "user.email", "ada@example.invalid")
+
+    def git(self, *args: str, date: str | None = None) -> str:
+        env = dict(os.environ)
+        if date:
+            env.update(GIT_AUTHOR_DATE=f"{date}T12:00:00+00:00", GIT_COMMITTER_DATE=f"{date}T12:00:00+00:00")
+        proc = subprocess.run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True)
+        return proc.stdout.strip()
+
+    def commit(self, date: str, message: str, files: dict[str, str | None]) -> str:
+        write_files(self.root, files)
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message, date=date)
+        return self.git("rev-parse", "HEAD")
+
+
+def assessment(date: str, gate: str, status: str) -> str:
+    return f"observed: {date}\nkind: assessment\nsummary: Looked at {gate}\nassess: {{{gate}: {status}}}\n"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "repo")
+
+
+@pytest.fixture
+def story(repo: Repo) -> dict[str, str]:
+    """c1 catalog, c2 partial, (a commit outside data/), c4 broken, c5 ready."""
+    shas = {"c1": repo.commit("2026-06-01", "catalog", dict(MINIMAL))}
+    shas["c2"] = repo.commit(
+        "2026-06-05", "first look", {"evidence/2026/2026-06-05-look.yaml": assessment("2026-06-05", "T-G01", "partial")}
+    )
+    shas["c3"] = repo.commit("2026-06-07", "docs only", {"README.md": "hello\n"})
+    shas["c4"] = repo.commit("2026-06-10", "oops", {"data/gates.yaml": "- id: T-G01\n  title: [unclosed\n"})
+    shas["c5"] = repo.commit(
+        "2026-06-12",
+        "fix and prove",
+        {
+            "data/gates.yaml": MINIMAL["data/gates.yaml"],
+            "evidence/2026/2026-06-12-proof.yaml": assessment("2026-06-12", "T-G01", "ready"),
+        },
+    )
+    return shas
+
+
+def history(cli: Cli, root: Path, *args: str) -> dict[str, object]:
+    result = cli("history", "--json", *args, root=root)
+    assert result.code == 0, result.stderr
+    document: dict[str, object] = json.loads(result.stdout)
+    return document
+
+
+def test_history_transitions_gaps_and_commits(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    document = history(cli, repo.root)
+    assert document["available"] is True
+    assert document["commits"] == 4  # the docs-only commit changed neither data/ nor evidence/
+    rows = [(t["id"], t["from"], t["to"], t["commit"], t["date"], t["evidence"]) for t in document["transitions"]]  # type: ignore[attr-defined]
+    assert rows == [
+        ("T-G01", None, "unknown", story["c1"], "2026-06-01T12:00:00Z", []),
+        ("wave-a", None, "not-started", story["c1"], "2026-06-01T12:00:00Z", []),
+        ("T-G01", "unknown", "partial", story["c2"], "2026-06-05T12:00:00Z", ["2026-06-05-look"]),
+        ("wave-a", "not-started", "in-progress", story["c2"], "2026-06-05T12:00:00Z", ["2026-06-05-look"]),
+        ("T-G01", "partial", "ready", story["c5"], "2026-06-12T12:00:00Z", ["2026-06-12-proof"]),
+        ("wave-a", "in-progress", "passed", story["c5"], "2026-06-12T12:00:00Z", ["2026-06-12-proof"]),
+    ]
+    assert [t["kind"] for t in document["transitions"]] == ["gate", "wave"] * 3  # type: ignore[attr-defined]
+    gaps = document["gaps"]
+    assert isinstance(gaps, list) and len(gaps) == 1
+    assert gaps[0]["commit"] == story["c4"]
+    # The unreadable gates file hides the gate, so its references dangle too.
+    assert gaps[0]["problems"][0].startswith("data/gates.yaml:3:1: invalid YAML")
+
+
+def test_history_as_of_ends_the_history(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    document = history(cli, repo.root, "--as-of", "2026-06-08")
+    assert document["commits"] == 2
+    assert [t["commit"] for t in document["transitions"]] == [story["c1"]] * 2 + [story["c2"]] * 2  # type: ignore[attr-defined]
+
+
+def test_history_text_output(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    result = cli("history", root=repo.root)
+    assert result.code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"2026-06-10 {story['c4'][:7]} gap: 3 validation problem(s), e.g. data/gates.yaml:3:1")
+    assert f"2026-06-12 {story['c5'][:7]} gate T-G01: partial -> ready (added 2026-06-12-proof)" in lines
+    assert "6 transitions in 4 commits" in result.stderr
+
+
+def test_history_never_touches_the_work_tree(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    write_files(repo.root, {"data/waves.yaml": "# being edited\n", "scratch.txt": "mine\n"})
+    before = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    status_before = repo.git("status", "--porcelain")
+    history(cli, repo.root)
+    after = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before
+    assert repo.git("status", "--porcelain") == status_before
+    assert repo.git("rev-parse", "HEAD") == story["c5"]
+
+
+def test_freshness_between_commits_is_not_a_transition(cli: Cli, repo: Repo) -> None:
+    gates = "- {id: T-G01, title: Fresh, requirement: x, max_age_days: 5}\n"
+    repo.commit("2026-06-01", "catalog", {**MINIMAL, "data/gates.yaml": gates})
+    ready = repo.commit(
+        "2026-06-02", "ready", {"evidence/2026/r.yaml": assessment("2026-06-02", "T-G01", "ready")}
+    )
+    # The assessment goes stale on 2026-06-08, but nothing is committed until 2026-06-20.
+    later = repo.commit("2026-06-20", "note", {"evidence/2026/n.yaml": "observed: 2026-06-20\nkind: note\nsummary: hi\n"})
+    rows = [(t["id"], t["from"], t["to"], t["commit"]) for t in history(cli, repo.root)["transitions"]]  # type: ignore[attr-defined]
+    assert ("T-G01", "unknown", "ready", ready) in rows
+    assert ("T-G01", "ready", "partial", later) in rows
+
+
+def test_first_parent_history_counts_a_merge_once(cli: Cli, repo: Repo) -> None:
+    repo.commit("2026-06-01", "catalog", dict(MINIMAL))
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("2026-06-02", "branch work", {"evidence/2026/a.yaml": assessment("2026-06-02", "T-G01", "partial")})
+    repo.commit("2026-06-03", "more branch work", {"evidence/2026/b.yaml": assessment("2026-06-03", "T-G01", "ready")})
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge feature", "feature", date="2026-06-04")
+    merge = repo.git("rev-parse", "HEAD")
+    document = history(cli, repo.root)
+    assert document["commits"] == 2
+    rows = [(t["id"], t["from"], t["to"], t["commit"], t["evidence"]) for t in document["transitions"]]  # type: ignore[attr-defined]
+    assert ("T-G01", "unknown", "ready", merge, ["a", "b"]) in rows
+
+
+def test_history_unavailable_outside_git_and_in_shallow_clones(
+    cli: Cli, repo: Repo, story: dict[str, str], tmp_path: Path
+) -> None:
+    plain = write_files(tmp_path / "plain", dict(MINIMAL))
+    assert history(cli, plain) == {
+        "available": False,
+        "reason": "not a git checkout: history needs the repository's git history",
+    }
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(shallow)], check=True)
+    document = history(cli, shallow)
+    assert document["available"] is False
+    assert str(document["reason"]).startswith("shallow clone")
+    text = cli("history", root=shallow)
+    assert text.code == 0 and "history unavailable: shallow clone" in text.stderr
+
+
+def test_history_of_a_catalog_in_a_subdirectory(cli: Cli, repo: Repo) -> None:
+    files = {f"ops/{k}": v for k, v in MINIMAL.items()}
+    first = repo.commit("2026-06-01", "catalog in ops/", files)
+    document = history(cli, repo.root / "ops")
+    assert [t["commit"] for t in document["transitions"]] == [first, first]  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------------- diff
+
+
+def diff(cli: Cli, root: Path, *args: str) -> tuple[int, dict[str, object]]:
+    result = cli("diff", "--format", "json", *args, root=root)
+    assert result.code in (0, 1, 3), result.stderr
+    return result.code, json.loads(result.stdout)
+
+
+def test_diff_between_two_commits(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    code, document = diff(cli, repo.root, story["c2"], story["c5"])
+    assert code == 0
+    assert document["gates"] == [
+        {
+            "id": "T-G01",
+            "from": "partial",
+            "to": "ready",
+            "reasons": ["assessed ready by 2026-06-12-proof on 2026-06-12"],
+            "regression": False,
+        }
+    ]
+    assert [(w["id"], w["from"], w["to"]) for w in document["waves"]] == [("wave-a", "in-progress", "passed")]  # type: ignore[attr-defined]
+    assert document["records"] == [{"kind": "evidence", "id": "2026-06-12-proof", "change": "added"}]
+    assert document["problems"] == []
+    # Each revision is judged as of its own commit time: any day, the same answer.
+    _, later = diff(cli, repo.root, story["c2"], story["c5"], "--as-of", "2030-01-01")
+    assert later == document
+
+
+def test_diff_fails_on_regression(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    result = cli("diff", story["c5"], story["c2"], "--fail-on-regression", root=repo.root)
+    assert result.code == 3
+    assert "2 gate(s) or wave(s) got worse" in result.stderr
+    assert "| ⚠️ worse | T\\-G01 | ready | partial |" in result.stdout or "| ⚠️ worse | T-G01 | ready | partial |" in result.stdout
+    assert cli("diff", story["c5"], story["c2"], root=repo.root).code == 0
+
+
+def test_diff_defaults_to_merge_base_and_work_tree(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit(
+        "2026-06-13", "retire the wave", {"data/waves.yaml": "- {id: wave-a, title: First wave, gates: [T-G01], retired: true}\n"}
+    )
+    # Uncommitted: an assessment that blocks the gate.
+    write_files(repo.root, {"evidence/2026/2026-06-14-blocked.yaml": assessment("2026-06-14", "T-G01", "blocked")})
+    code, document = diff(cli, repo.root, "--as-of", "2026-06-15")
+    assert document["base"] == {"revision": story["c5"], "as_of": "2026-06-12T12:00:00Z"}  # type: ignore[comparison-overlap]
+    assert document["head"] == {"revision": "work tree", "as_of": "2026-06-15T23:59:59.999999Z"}  # type: ignore[comparison-overlap]
+    assert [(g["id"], g["from"], g["to"], g["regression"]) for g in document["gates"]] == [  # type: ignore[attr-defined]
+        ("T-G01", "ready", "blocked", True)
+    ]
+    assert [(w["id"], w["from"], w["to"]) for w in document["waves"]] == [("wave-a", "passed", None)]  # type: ignore[attr-defined]
+    assert {(r["kind"], r["id"], r["change"]) for r in document["records"]} == {  # type: ignore[attr-defined]
+        ("wave", "wave-a", "changed"),
+        ("evidence", "2026-06-14-blocked", "added"),
+    }
+
+
+def test_diff_lists_problems_at_head(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    write_files(repo.root, {"data/waves.yaml": "- id: wave-a\n  title: W\n  gates: [T-G09]\n"})
+    result = cli("diff", story["c5"], root=repo.root)
+    assert result.code == 0
+    assert "**1 validation problem(s)** in the change:" in result.stdout
+    assert "data/waves.yaml:3:11: unknown gate 'T-G09'" in result.stdout
+    assert cli("diff", story["c5"], "--fail-on-regression", root=repo.root).code == 1
+
+
+def test_diff_markdown_is_a_pull_request_comment(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    result = cli("diff", story["c2"], story["c5"], root=repo.root)
+    assert result.stdout == textwrap.dedent(
+        f"""\
+        ### Readiness changes: `{story['c2'][:7]}` → `{story['c5'][:7]}`
+
+        #### Gates
+
+        | | Id | Before | After | Why |
+        | --- | --- | --- | --- | --- |
+        |  | T-G01 | partial | ready | assessed ready by 2026-06-12-proof on 2026-06-12 |
+
+        #### Waves
+
+        | | Id | Before | After | Why |
+        | --- | --- | --- | --- | --- |
+        |  | wave-a | in-progress | passed |  |
+
+        #### Records
+
+        - Added: evidence `2026-06-12-proof`
+        """
+    )
+
+
+def test_diff_usage_errors(cli: Cli, repo: Repo, story: dict[str, str], tmp_path: Path) -> None:
+    unknown = cli("diff", "no-such-rev", root=repo.root)
+    assert unknown.code == 2 and "unknown revision 'no-such-rev'" in unknown.stderr
+    outside = cli("diff", root=write_files(tmp_path / "plain", dict(MINIMAL)))
+    assert outside.code == 2 and "cannot diff: not a git checkout" in outside.stderr
