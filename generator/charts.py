@@ -41,3 +41,48 @@ def status_bar(counts: dict[str, int], width: int = 600, height: int = 28) -> Ma
         legend_x += 130
     parts.append("</svg>")
     return Markup('\n<div class="rd-chart-box">' + "".join(parts) + "</div>\n")
+
+
+def history_lines(points: list[tuple[str, dict[str, int]]], width: int = 640, height: int = 220) -> Markup:
+    """Gate counts by status over time: one line per status, one step per commit.
+
+    ``points`` are (date label, counts) in commit order; the x axis is the commit
+    sequence (evenly spaced), labelled with the first and last dates.
+    """
+    if not points:
+        return Markup("")
+    pad_left, pad_right, pad_top, pad_bottom = 36, 110, 10, 30
+    plot_w, plot_h = width - pad_left - pad_right, height - pad_top - pad_bottom
+    top = max(1, max(sum(counts.values()) for _, counts in points))
+    step = plot_w / max(1, len(points) - 1)
+
+    def x(i: int) -> float:
+        return pad_left + (i * step if len(points) > 1 else plot_w / 2)
+
+    def y(v: int) -> float:
+        return pad_top + plot_h - plot_h * v / top
+
+    label = f"Gates by status over {len(points)} commits, {points[0][0]} to {points[-1][0]}"
+    parts = [
+        f'<svg class="rd-chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{html_text(label)}</title>',
+        f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{pad_left + plot_w}" y2="{pad_top + plot_h}" '
+        'style="stroke:currentColor;stroke-opacity:0.4"/>',
+        f'<text x="{pad_left - 6}" y="{pad_top + 10}" text-anchor="end" class="rd-chart-text">{top}</text>',
+        f'<text x="{pad_left - 6}" y="{pad_top + plot_h}" text-anchor="end" class="rd-chart-text">0</text>',
+        f'<text x="{pad_left}" y="{height - 8}" class="rd-chart-text">{html_text(points[0][0])}</text>',
+        f'<text x="{pad_left + plot_w}" y="{height - 8}" text-anchor="end" class="rd-chart-text">'
+        f"{html_text(points[-1][0])}</text>",
+    ]
+    for row, status in enumerate(STATUS_COLOURS):
+        coords = " ".join(f"{x(i):.1f},{y(counts.get(status, 0)):.1f}" for i, (_, counts) in enumerate(points))
+        colour = STATUS_COLOURS[status]
+        parts.append(f'<polyline points="{coords}" style="fill:none;stroke:{colour};stroke-width:2.5"/>')
+        last = points[-1][1].get(status, 0)
+        legend_y = pad_top + 14 + row * 20
+        parts.append(
+            f'<rect x="{pad_left + plot_w + 14}" y="{legend_y - 10}" width="12" height="12" style="fill:{colour}"/>'
+            f'<text x="{pad_left + plot_w + 30}" y="{legend_y}" class="rd-chart-text">{last} {status}</text>'
+        )
+    parts.append("</svg>")
+    return Markup('\n<div class="rd-chart-box">' + "".join(parts) + "</div>\n")

@@ -192,10 +192,12 @@ def build(obj: Context, as_of: str | None, site_dir: Path | None, config_file: P
 def render(obj: Context, as_of: str | None, out: Path) -> None:
     """Write the generated Markdown pages (what the plugin adds), without MkDocs."""
     from .gitinfo import head_commit
+    from .history import compute_history
     from .render import SiteInfo, render_site
 
     catalog, derived = _load(obj, as_of)
-    rendered = render_site(catalog, derived, SiteInfo(commit=head_commit(obj.root)))
+    history = compute_history(obj.root, derived.as_of)
+    rendered = render_site(catalog, derived, SiteInfo(commit=head_commit(obj.root), history=history))
     for path, text in rendered.pages.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .asof import resolve_as_of
 from .errors import ReadinessError, ValidationFailed
 from .gitinfo import head_commit
+from .history import History, compute_history
 from .loader import load_catalog
 from .render import SiteInfo, render_site
 from .status import derive
@@ -38,6 +39,10 @@ class ReadinessConfig(Config):  # type: ignore[no-untyped-call]
     """Repository root holding data/ and evidence/ (default: the directory of mkdocs.yml)."""
     as_of = c.Optional(c.Type(str))
     """As-of date or time; default SOURCE_DATE_EPOCH, else now (UTC)."""
+    history = c.Type(bool, default=True)
+    """Compute the status history from git (off: the site says history is unavailable)."""
+    commit_url = c.Optional(c.Type(str))
+    """Link template for commits, with {sha}, e.g. https://git.example/org/repo/commit/{sha}."""
 
 
 class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-call]
@@ -66,7 +71,14 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         except ReadinessError as exc:
             raise PluginError(str(exc)) from None
         derived = derive(catalog, as_of)
-        rendered = render_site(catalog, derived, SiteInfo(commit=head_commit(root)))
+        if self.config.history:
+            history = compute_history(root, as_of)
+        else:
+            history = History(available=False, reason="history is turned off in mkdocs.yml (readiness: history: false)")
+        if not history.available:
+            log.info("readiness: history unavailable: %s", history.reason)
+        info = SiteInfo(commit=head_commit(root), history=history, commit_url=self.config.commit_url)
+        rendered = render_site(catalog, derived, info)
         for path, text in rendered.pages.items():
             # Record pages stay out of the navigation: large catalogs build fast, the
             # index pages link to them, and MkDocs does not list them as omitted.

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from . import charts
 from .asof import format_moment
+from .history import Commit, History, Transition
 from .catalog import Catalog
 from .checks import CheckResult, describe_check
 from .models import Evidence, Gate, observed_moment, slug_of_gate
@@ -43,6 +44,10 @@ class SiteInfo:
 
     commit: str | None = None
     """Full sha of the source commit, when built from a git checkout."""
+    history: History | None = None
+    """The git history of statuses (``None``: not computed)."""
+    commit_url: str | None = None
+    """Link template for a commit, with ``{sha}`` (e.g. ``https://git.example/org/repo/commit/{sha}``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +262,62 @@ class _Site:
         items.sort(key=lambda item: (item.expires, item.gate, item.entity or "", item.evidence))
         return items
 
+    # ---------------------------------------------------------------- history
+    @property
+    def history(self) -> History | None:
+        return self.info.history
+
+    def transitions(self, kind: str | None = None, ident: str | None = None) -> list[Transition]:
+        """Transitions up to the as-of moment, newest first (optionally of one gate or wave)."""
+        history = self.info.history
+        if history is None or not history.available:
+            return []
+        by_commit: dict[str, list[Transition]] = {}
+        for t in history.transitions:
+            if t.commit.time <= self.as_of and (kind is None or (t.kind == kind and t.id == ident)):
+                by_commit.setdefault(t.commit.sha, []).append(t)
+        # Newest commit first; within a commit, gates then waves in id order.
+        return [t for group in reversed(by_commit.values()) for t in group]
+
+    def transitions_by_date(self) -> list[tuple[str, list[Transition]]]:
+        groups: dict[str, list[Transition]] = {}
+        for t in self.transitions():
+            groups.setdefault(t.commit.time.date().isoformat(), []).append(t)
+        return list(groups.items())
+
+    def history_points(self) -> list[tuple[str, dict[str, int]]]:
+        history = self.info.history
+        if history is None or not history.available:
+            return []
+        out = []
+        for point in history.points:
+            if point.gap or point.commit.time > self.as_of:
+                continue
+            counts = dict.fromkeys(STATUS_ORDER, 0)
+            for status in point.gates.values():
+                counts[status] = counts.get(status, 0) + 1
+            out.append((point.commit.time.date().isoformat(), counts))
+        return out
+
+    def gaps(self) -> list[Any]:
+        history = self.info.history
+        if history is None or not history.available:
+            return []
+        return [p for p in history.points if p.gap and p.commit.time <= self.as_of]
+
+    def added_by(self, evidence_id: str) -> Commit | None:
+        history = self.info.history
+        return history.added_by.get(evidence_id) if history is not None else None
+
+    def commit_link(self, commit: Commit) -> Markup:
+        """The short sha, linked to the commit when a link template is configured."""
+        if self.info.commit_url:
+            return Markup(f"[`{commit.short}`](<{safe_url(self.info.commit_url.replace('{sha}', commit.sha))}>)")
+        return Markup(f"`{commit.short}`")
+
+    def status_or_none(self, status: str | None) -> Markup:
+        return status_badge(status) if status else Markup("<em>none</em>")
+
     # ------------------------------------------------------------------ links
     def gate_link(self, gate_id: str, rel: str) -> Markup:
         return md_link(gate_id, f"{rel}gates/{slug_of_gate(gate_id)}.md")
@@ -352,6 +413,7 @@ def render_site(catalog: Catalog, derived: Derived, info: SiteInfo | None = None
         today=site.today,
         commit=(info.commit if info else None),
         chart=charts.status_bar,
+        history_chart=charts.history_lines,
         check_description=describe_check,
         deployments_in=site.deployments_in,
         ready_gates=[g for g, state in derived.gates.items() if state.status == "ready"],
@@ -408,4 +470,5 @@ def render_site(catalog: Catalog, derived: Derived, info: SiteInfo | None = None
             published=published,
         )
     page("risks/index.md", "risks.md.j2", "Risks")
+    page("history/index.md", "history.md.j2", "History")
     return out

@@ -14,7 +14,8 @@ import yaml
 
 from generator.asof import parse_as_of
 from generator.loader import load_catalog
-from generator.render import render_site
+from generator.history import compute_history
+from generator.render import SiteInfo, render_site
 from generator.status import derive
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -34,7 +35,8 @@ def render_case(name: str) -> dict[str, str]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         catalog = load_catalog(root)
-        rendered = render_site(catalog, derive(catalog, parse_as_of(case["as_of"])))
+        as_of = parse_as_of(case["as_of"])
+        rendered = render_site(catalog, derive(catalog, as_of), SiteInfo(history=compute_history(root, as_of)))
     return rendered.pages
 
 

@@ -126,11 +126,11 @@ def test_history_never_touches_the_work_tree(cli: Cli, repo: Repo, story: dict[s
 def test_freshness_between_commits_is_not_a_transition(cli: Cli, repo: Repo) -> None:
     gates = "- {id: T-G01, title: Fresh, requirement: x, max_age_days: 5}\n"
     repo.commit("2026-06-01", "catalog", {**MINIMAL, "data/gates.yaml": gates})
-    ready = repo.commit(
-        "2026-06-02", "ready", {"evidence/2026/r.yaml": assessment("2026-06-02", "T-G01", "ready")}
-    )
+    ready = repo.commit("2026-06-02", "ready", {"evidence/2026/r.yaml": assessment("2026-06-02", "T-G01", "ready")})
     # The assessment goes stale on 2026-06-08, but nothing is committed until 2026-06-20.
-    later = repo.commit("2026-06-20", "note", {"evidence/2026/n.yaml": "observed: 2026-06-20\nkind: note\nsummary: hi\n"})
+    later = repo.commit(
+        "2026-06-20", "note", {"evidence/2026/n.yaml": "observed: 2026-06-20\nkind: note\nsummary: hi\n"}
+    )
     rows = [(t["id"], t["from"], t["to"], t["commit"]) for t in history(cli, repo.root)["transitions"]]  # type: ignore[attr-defined]
     assert ("T-G01", "unknown", "ready", ready) in rows
     assert ("T-G01", "ready", "partial", later) in rows
@@ -207,14 +207,19 @@ def test_diff_fails_on_regression(cli: Cli, repo: Repo, story: dict[str, str]) -
     result = cli("diff", story["c5"], story["c2"], "--fail-on-regression", root=repo.root)
     assert result.code == 3
     assert "2 gate(s) or wave(s) got worse" in result.stderr
-    assert "| ⚠️ worse | T\\-G01 | ready | partial |" in result.stdout or "| ⚠️ worse | T-G01 | ready | partial |" in result.stdout
+    assert (
+        "| ⚠️ worse | T\\-G01 | ready | partial |" in result.stdout
+        or "| ⚠️ worse | T-G01 | ready | partial |" in result.stdout
+    )
     assert cli("diff", story["c5"], story["c2"], root=repo.root).code == 0
 
 
 def test_diff_defaults_to_merge_base_and_work_tree(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit(
-        "2026-06-13", "retire the wave", {"data/waves.yaml": "- {id: wave-a, title: First wave, gates: [T-G01], retired: true}\n"}
+        "2026-06-13",
+        "retire the wave",
+        {"data/waves.yaml": "- {id: wave-a, title: First wave, gates: [T-G01], retired: true}\n"},
     )
     # Uncommitted: an assessment that blocks the gate.
     write_files(repo.root, {"evidence/2026/2026-06-14-blocked.yaml": assessment("2026-06-14", "T-G01", "blocked")})
@@ -244,7 +249,7 @@ def test_diff_markdown_is_a_pull_request_comment(cli: Cli, repo: Repo, story: di
     result = cli("diff", story["c2"], story["c5"], root=repo.root)
     assert result.stdout == textwrap.dedent(
         f"""\
-        ### Readiness changes: `{story['c2'][:7]}` → `{story['c5'][:7]}`
+        ### Readiness changes: `{story["c2"][:7]}` → `{story["c5"][:7]}`
 
         #### Gates
 
@@ -270,3 +275,53 @@ def test_diff_usage_errors(cli: Cli, repo: Repo, story: dict[str, str], tmp_path
     assert unknown.code == 2 and "unknown revision 'no-such-rev'" in unknown.stderr
     outside = cli("diff", root=write_files(tmp_path / "plain", dict(MINIMAL)))
     assert outside.code == 2 and "cannot diff: not a git checkout" in outside.stderr
+
+
+# ------------------------------------------------------------------------- site
+
+
+def site_files(root: Path) -> None:
+    """The shipped site configuration and guide, next to a test catalog."""
+    import shutil
+
+    from tests.conftest import REPO
+
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs", dirs_exist_ok=True)
+
+
+def test_site_shows_history_timelines_and_who_added_a_record(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    site_files(repo.root)
+    result = cli("render", "--as-of", "2026-06-30", "--out", str(repo.root / "out"), root=repo.root)
+    assert result.code == 0, result.stderr
+    out = repo.root / "out"
+    history_page = (out / "history" / "index.md").read_text(encoding="utf-8")
+    c5 = story["c5"][:7]
+    assert "## 2026-06-12" in history_page
+    assert (
+        f"| `{c5}` fix and prove | gate | [T-G01](<../gates/t-g01.md>) | "
+        '<span class="rd-status rd-partial">partial</span> | <span class="rd-status rd-ready">ready</span> | '
+        "[2026-06-12-proof](<../evidence/2026-06-12-proof.md>) |"
+    ) in history_page
+    assert f"{story['c4'][:7]}` oops: 3 problem(s)" in history_page
+    assert history_page.index("## 2026-06-12") < history_page.index("## 2026-06-05")  # newest first
+    gate = (out / "gates" / "t-g01.md").read_text(encoding="utf-8")
+    timeline = gate.split("## History")[1].split("##")[0]
+    assert timeline.count(" | ") and timeline.index(c5) < timeline.index(story["c2"][:7])
+    evidence = (out / "evidence" / "2026-06-12-proof.md").read_text(encoding="utf-8")
+    assert f"| Added in | `{c5}` by Ada Example on 2026-06-12 |" in evidence
+    home = (out / "index.md").read_text(encoding="utf-8")
+    assert "## Recent changes" in home and f"`{c5}`" in home
+
+
+def test_site_says_history_is_unavailable_in_a_shallow_clone(
+    cli: Cli, repo: Repo, story: dict[str, str], tmp_path: Path
+) -> None:
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(shallow)], check=True)
+    result = cli("render", "--as-of", "2026-06-30", "--out", str(tmp_path / "out"), root=shallow)
+    assert result.code == 0, result.stderr
+    page = (tmp_path / "out" / "history" / "index.md").read_text(encoding="utf-8")
+    assert '!!! warning "History is unavailable"' in page
+    assert "shallow clone: history needs the full history" in page
+    assert "## 2026-" not in page
