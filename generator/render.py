@@ -19,9 +19,9 @@ from markupsafe import Markup
 
 from . import charts
 from .asof import format_moment
-from .history import Commit, History, Transition
 from .catalog import Catalog
 from .checks import CheckResult, describe_check
+from .history import Commit, History, Transition
 from .models import Evidence, Gate, observed_moment, slug_of_gate
 from .status import Derived, GateState, Reason
 from .textsafe import front_matter_title, html_text, md_link, md_text, render_markdown, safe_url

@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 
 from generator.asof import parse_as_of
-from generator.loader import load_catalog
 from generator.history import compute_history
+from generator.loader import load_catalog
 from generator.render import SiteInfo, render_site
 from generator.status import derive
 

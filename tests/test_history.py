@@ -223,7 +223,7 @@ def test_diff_defaults_to_merge_base_and_work_tree(cli: Cli, repo: Repo, story: 
     )
     # Uncommitted: an assessment that blocks the gate.
     write_files(repo.root, {"evidence/2026/2026-06-14-blocked.yaml": assessment("2026-06-14", "T-G01", "blocked")})
-    code, document = diff(cli, repo.root, "--as-of", "2026-06-15")
+    _, document = diff(cli, repo.root, "--as-of", "2026-06-15")
     assert document["base"] == {"revision": story["c5"], "as_of": "2026-06-12T12:00:00Z"}  # type: ignore[comparison-overlap]
     assert document["head"] == {"revision": "work tree", "as_of": "2026-06-15T23:59:59.999999Z"}  # type: ignore[comparison-overlap]
     assert [(g["id"], g["from"], g["to"], g["regression"]) for g in document["gates"]] == [  # type: ignore[attr-defined]
