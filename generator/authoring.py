@@ -91,12 +91,17 @@ def slugify(text: str, fallback: str) -> str:
     """A file-name slug: lowercase ASCII letters and digits, other runs become '-'.
 
     Accents are dropped first (``Zürich`` -> ``zurich``); the result is trimmed
-    of '-' and cut to :data:`SLUG_MAX` characters; an empty result is ``fallback``.
+    of '-' and cut to :data:`SLUG_MAX` characters, at a word boundary when one is
+    in the second half; an empty result is ``fallback``.
     """
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
-    slug = slug[:SLUG_MAX].rstrip("-")
+    if len(slug) > SLUG_MAX:
+        cut = slug[: SLUG_MAX + 1]
+        boundary = cut.rfind("-")
+        # Cut at a word boundary unless that would drop more than half of the room.
+        slug = cut[:boundary] if boundary >= SLUG_MAX // 2 else cut[:SLUG_MAX].rstrip("-")
     return slug or fallback
 
 
@@ -232,9 +237,8 @@ def render_record(data: dict[str, Any]) -> str:
 
 @dataclass(slots=True)
 class _Checked:
-    """Option values after checking: canonical references, files to attach."""
+    """The files to attach, after checking."""
 
-    data: dict[str, Any] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     in_place: dict[int, str] = field(default_factory=dict)
     """Index in ``files`` -> path relative to evidence/ of a file already under evidence/files/."""
@@ -328,7 +332,7 @@ def _check_form(
     if result is not None and result not in RESULTS:
         problems.append(f"--result {result}: use pass or fail")
     if result is None and kind in VERIFICATION_KINDS:
-        problems.append(f"--result is required for a {kind} record: pass or fail")
+        problems.append(f"--result (pass or fail) is required for {kind} records")
     if severity is not None:
         if severity not in SEVERITIES:
             problems.append(f"--severity {severity}: use one of {', '.join(SEVERITIES)}")

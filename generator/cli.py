@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .cli_evidence import evidence
 from .errors import ReadinessError, UsageError, ValidationFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -286,6 +287,9 @@ def diff(
     if fail_on_regression and result.regressions:
         click.echo(f"{len(result.regressions)} gate(s) or wave(s) got worse", err=True)
         click.get_current_context().exit(3)
+
+
+main.add_command(evidence)
 
 
 def run() -> None:  # pragma: no cover - console entry

@@ -45,6 +45,11 @@ def reference() -> str:
     for name in sorted(main.commands):
         parts.append(f"## readiness {name}\n")
         parts.append("```text\n" + help_text(name) + "```\n")
+        command = main.commands[name]
+        if isinstance(command, click.Group):
+            for sub in sorted(command.commands):
+                parts.append(f"## readiness {name} {sub}\n")
+                parts.append("```text\n" + help_text(name, sub) + "```\n")
     return "\n".join(parts)
 
 
