@@ -98,7 +98,7 @@ def _side(root: Path, revision: str | None, as_of: dt.datetime, blobs: Blobs, ca
             commit: Commit = commit_info(root, revision)
         except GitError:
             raise UsageError(f"unknown revision '{revision}'") from None
-        tree, label, moment = GitTree(root, commit.sha, blobs, prefix), commit.sha, commit.time
+        tree, label, moment = GitTree.at(root, commit.sha, blobs, prefix), commit.sha, commit.time
     try:
         catalog = load_tree(tree, root, cache=cache)
     except ValidationFailed as exc:

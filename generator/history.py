@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import Problem, ValidationFailed
 from .loader import ParseCache, load_tree
 from .status import derive
-from .tree import ROOTS, Blobs, GitError, GitTree, git
+from .tree import ROOTS, Blobs, Change, GitError, GitTree, git
 
 UTC = dt.UTC
 _FIELD = "\x1f"
@@ -96,27 +96,46 @@ def unavailable_reason(root: Path) -> str | None:
     return None
 
 
-def commits(root: Path, revision: str = "HEAD") -> list[Commit]:
-    """First-parent commits that changed data/ or evidence/, oldest first."""
+def _log(root: Path, *args: str) -> list[tuple[Commit, list[Change]]]:
+    """First-parent commits that changed data/ or evidence/, oldest first, with their changes."""
     prefix = git(root, "rev-parse", "--show-prefix").strip()
     out = git(
         root,
         "log",
         "--first-parent",
+        "--diff-merges=first-parent",
         "--reverse",
-        f"--format=%H{_FIELD}%ct{_FIELD}%an{_FIELD}%s{_RECORD}",
-        revision,
+        "--raw",
+        "-r",
+        "--no-renames",
+        "--no-abbrev",
+        "-z",
+        f"--format={_RECORD}%H{_FIELD}%ct{_FIELD}%an{_FIELD}%s",
+        *args,
+        "HEAD",
         "--",
-        *(f":(top){prefix}{name}" for name in ROOTS),
+        *ROOTS,
     )
     result = []
-    for record in out.split(_RECORD):
-        record = record.strip("\n")
-        if not record:
+    for chunk in out.split(_RECORD):
+        if not chunk:
             continue
-        sha, stamp, author, subject = record.split(_FIELD, 3)
-        result.append(Commit(sha, dt.datetime.fromtimestamp(int(stamp), tz=UTC), author, subject))
+        header, _, rest = chunk.partition("\0")
+        sha, stamp, author, subject = header.split(_FIELD, 3)
+        tokens = rest.lstrip("\n").split("\0")
+        changes = []
+        for meta, path in zip(tokens[::2], tokens[1::2], strict=False):
+            if not meta.startswith(":") or not path.startswith(prefix):
+                continue
+            _old_mode, new_mode, _old_blob, new_blob, status = meta[1:].split()
+            changes.append(Change(status[:1], new_mode, new_blob, path[len(prefix) :]))
+        result.append((Commit(sha, dt.datetime.fromtimestamp(int(stamp), tz=UTC), author, subject), changes))
     return result
+
+
+def commits(root: Path) -> list[Commit]:
+    """First-parent commits that changed data/ or evidence/, oldest first."""
+    return [commit for commit, _ in _log(root)]
 
 
 def commit_info(root: Path, revision: str) -> Commit:
@@ -130,17 +149,18 @@ def compute_history(root: Path, as_of: dt.datetime | None = None, *, now: dt.dat
     reason = unavailable_reason(root)
     if reason is not None:
         return History(available=False, reason=reason)
-    prefix = git(root, "rev-parse", "--show-prefix").strip()
     history = History(available=True)
     cache = ParseCache()
     previous_ids: set[str] = set()
     last_valid: Point | None = None
     with Blobs(root) as blobs:
-        for commit in commits(root):
+        tree = GitTree(blobs)
+        for commit, changes in _log(root):
             if as_of is not None and commit.time > as_of:
                 break
-            tree = GitTree(root, commit.sha, blobs, prefix)
-            ids = tree.evidence_ids()
+            tree.apply(changes)
+            tree.commit = commit.sha
+            ids = tree.evidence_ids() if any(c.rel.startswith("evidence/") for c in changes) else previous_ids
             added = tuple(sorted(ids - previous_ids))
             previous_ids = ids
             for evidence_id in added:

@@ -142,7 +142,8 @@ class Blobs:
     root: Path
     _proc: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
-    def read(self, blob: str) -> bytes:
+    def read(self, blob: str, limit: int | None = None) -> bytes:
+        """The object's content; :class:`TooLarge` (content skipped) when over ``limit``."""
         if self._proc is None:
             self._proc = subprocess.Popen(
                 ["git", "-C", str(self.root), "cat-file", "--batch"],
@@ -158,6 +159,11 @@ class Blobs:
         if len(header) != 3:
             raise GitError(f"git cat-file: cannot read object {blob}")
         size = int(header[2])
+        if limit is not None and size > limit:
+            remaining = size + 1
+            while remaining:
+                remaining -= len(stdout.read(min(remaining, 1 << 20)))
+            raise TooLarge(size)
         data = stdout.read(size)
         stdout.read(1)  # the newline after each object
         return data
@@ -178,53 +184,96 @@ class Blobs:
         self.close()
 
 
-class GitTree:
-    """The records as of one commit, read with ``git ls-tree`` and ``cat-file``."""
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One path changed by a commit (from ``git log --raw``)."""
 
-    def __init__(self, root: Path, commit: str, blobs: Blobs, prefix: str = "") -> None:
-        """``prefix`` is where ``root`` lies inside the repository (``git rev-parse --show-prefix``)."""
+    status: str
+    """``A``, ``M``, ``D``, ``T`` ... (renames are split into D and A)."""
+    mode: str
+    blob: str
+    rel: str
+    """Path relative to the catalog root."""
+
+
+class GitTree:
+    """The records as of one commit, kept up to date change by change.
+
+    Built once from ``git ls-tree`` (or empty), then moved forward with the
+    changes of each commit (``apply``), so walking a long history never lists
+    the whole tree again. Contents are read with ``git cat-file --batch``.
+    """
+
+    def __init__(self, blobs: Blobs, commit: str = "") -> None:
         self.commit = commit
         self._blobs = blobs
         self._entries: dict[str, Entry] = {}
-        self._children: dict[str, list[Entry]] = {}
-        listing = git(
-            root, "ls-tree", "-r", "-t", "-l", "-z", "--full-tree", commit, "--", *(prefix + r for r in ROOTS)
-        )
+        self._children: dict[str, dict[str, Entry]] = {}
+
+    @classmethod
+    def at(cls, root: Path, commit: str, blobs: Blobs, prefix: str = "") -> GitTree:
+        """The tree of ``commit`` (``prefix``: where ``root`` lies in the repository)."""
+        tree = cls(blobs, commit)
+        listing = git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *(prefix + r for r in ROOTS))
+        changes = []
         for record in listing.split("\0"):
             if not record:
                 continue
             meta, _, path = record.partition("\t")
-            if not path.startswith(prefix):
-                continue
-            rel = path[len(prefix) :]
-            mode, kind, blob, size = meta.split()
-            entry_kind: EntryKind
-            if kind == "tree":
-                entry_kind = "dir"
-            elif mode == "120000":
-                entry_kind = "link"
-            elif kind == "blob":
-                entry_kind = "file"
+            mode, _kind, blob = meta.split()
+            if path.startswith(prefix):
+                changes.append(Change("A", mode, blob, path[len(prefix) :]))
+        tree.apply(changes)
+        return tree
+
+    def apply(self, changes: list[Change]) -> None:
+        for change in changes:
+            if change.status == "D":
+                self._remove(change.rel)
             else:
-                entry_kind = "other"
-            entry = Entry(rel, entry_kind, int(size) if size.isdigit() else 0, blob)
-            self._entries[rel] = entry
-            parent = rel.rsplit("/", 1)[0] if "/" in rel else ""
-            self._children.setdefault(parent, []).append(entry)
-        for items in self._children.values():
-            items.sort(key=lambda e: e.name)
+                self._remove(change.rel)
+                kind: EntryKind = (
+                    "link" if change.mode == "120000" else "file" if change.mode.startswith("100") else "other"
+                )
+                self._add(Entry(change.rel, kind, 0, change.blob))
+
+    def _add(self, entry: Entry) -> None:
+        self._entries[entry.rel] = entry
+        child = entry
+        while True:
+            parent, _, name = child.rel.rpartition("/")
+            known = parent == "" or parent in self._entries
+            self._children.setdefault(parent, {})[name] = child
+            if known:
+                return
+            child = self._entries[parent] = Entry(parent, "dir")
+
+    def _remove(self, rel: str) -> None:
+        if self._entries.pop(rel, None) is None:
+            return
+        while True:
+            parent, _, name = rel.rpartition("/")
+            siblings = self._children.get(parent)
+            if siblings is not None:
+                siblings.pop(name, None)
+                if siblings:
+                    return
+                del self._children[parent]
+            if parent == "":
+                return
+            self._entries.pop(parent, None)
+            rel = parent
 
     def entry(self, rel: str) -> Entry | None:
         return self._entries.get(rel)
 
     def children(self, rel: str) -> list[Entry]:
-        return self._children.get(rel, [])
+        items = self._children.get(rel)
+        return [items[name] for name in sorted(items)] if items else []
 
     def read(self, entry: Entry, limit: int) -> bytes:
-        if entry.size > limit:
-            raise TooLarge(entry.size)
         assert entry.blob is not None
-        return self._blobs.read(entry.blob)
+        return self._blobs.read(entry.blob, limit)
 
     def sha256(self, entry: Entry) -> str:
         assert entry.blob is not None
@@ -233,7 +282,7 @@ class GitTree:
     def evidence_ids(self) -> set[str]:
         """Ids (file stems) of the evidence record files in this revision."""
         return {
-            entry.name[: -len(".yaml")]
+            rel.rsplit("/", 1)[1][: -len(".yaml")]
             for rel, entry in self._entries.items()
             if entry.kind == "file"
             and rel.endswith(".yaml")

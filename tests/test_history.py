@@ -325,3 +325,17 @@ def test_site_says_history_is_unavailable_in_a_shallow_clone(
     assert '!!! warning "History is unavailable"' in page
     assert "shallow clone: history needs the full history" in page
     assert "## 2026-" not in page
+
+
+def test_moves_and_deletions_follow_the_tree(cli: Cli, repo: Repo) -> None:
+    repo.commit("2026-06-01", "catalog", dict(MINIMAL))
+    first = "evidence/2026/2026-06-02-look.yaml"
+    repo.commit("2026-06-02", "look", {first: assessment("2026-06-02", "T-G01", "ready")})
+    repo.git("mv", first, "evidence/archive/2026-06-02-look.yaml")
+    moved = repo.commit("2026-06-03", "move it", {})
+    repo.git("rm", "-q", "evidence/archive/2026-06-02-look.yaml")
+    removed = repo.commit("2026-06-04", "remove it", {})
+    document = history(cli, repo.root)
+    rows = [(t["id"], t["from"], t["to"], t["commit"], t["evidence"]) for t in document["transitions"]]  # type: ignore[attr-defined]
+    assert not any(commit == moved for *_, commit, _ in rows)  # a move adds nothing and changes nothing
+    assert ("T-G01", "ready", "unknown", removed, []) in rows
