@@ -331,6 +331,7 @@ def test_moves_and_deletions_follow_the_tree(cli: Cli, repo: Repo) -> None:
     repo.commit("2026-06-01", "catalog", dict(MINIMAL))
     first = "evidence/2026/2026-06-02-look.yaml"
     repo.commit("2026-06-02", "look", {first: assessment("2026-06-02", "T-G01", "ready")})
+    (repo.root / "evidence" / "archive").mkdir()
     repo.git("mv", first, "evidence/archive/2026-06-02-look.yaml")
     moved = repo.commit("2026-06-03", "move it", {})
     repo.git("rm", "-q", "evidence/archive/2026-06-02-look.yaml")
