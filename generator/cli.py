@@ -199,11 +199,11 @@ def render(obj: Context, as_of: str | None, out: Path) -> None:
     catalog, derived = _load(obj, as_of)
     history = compute_history(obj.root, derived.as_of)
     rendered = render_site(catalog, derived, SiteInfo(commit=head_commit(obj.root), history=history))
-    for path, text in rendered.pages.items():
+    for path, text in {**rendered.pages, **rendered.files}.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {len(rendered.pages)} pages into {out}")
+    click.echo(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} other files into {out}")
 
 
 @main.command()

@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .asof import resolve_as_of
+from .diff import compute_diff
 from .errors import ReadinessError, ValidationFailed
 from .gitinfo import head_commit
 from .history import History, compute_history
@@ -43,6 +44,12 @@ class ReadinessConfig(Config):  # type: ignore[no-untyped-call]
     """Compute the status history from git (off: the site says history is unavailable)."""
     commit_url = c.Optional(c.Type(str))
     """Link template for commits, with {sha}, e.g. https://git.example/org/repo/commit/{sha}."""
+    version = c.Optional(c.Type(str))
+    """The published version this build is (set by ``readiness publish``; also read from MIKE_DOCS_VERSION)."""
+    previous_version = c.Optional(c.Type(str))
+    """The version published before this one (set by ``readiness publish``)."""
+    previous_commit = c.Optional(c.Type(str))
+    """The source commit the previous version recorded: home shows what changed since (set by ``readiness publish``)."""
 
 
 class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-call]
@@ -77,13 +84,26 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
             history = History(available=False, reason="history is turned off in mkdocs.yml (readiness: history: false)")
         if not history.available:
             log.info("readiness: history unavailable: %s", history.reason)
-        info = SiteInfo(commit=head_commit(root), history=history, commit_url=self.config.commit_url)
+        version = self.config.version or os.environ.get("MIKE_DOCS_VERSION") or None
+        changes = None
+        if self.config.previous_commit:
+            changes = compute_diff(root, self.config.previous_commit, None, as_of)
+        info = SiteInfo(
+            commit=head_commit(root),
+            history=history,
+            commit_url=self.config.commit_url,
+            version=version,
+            previous_version=self.config.previous_version,
+            changes=changes,
+        )
         rendered = render_site(catalog, derived, info)
         for path, text in rendered.pages.items():
             # Record pages stay out of the navigation: large catalogs build fast, the
             # index pages link to them, and MkDocs does not list them as omitted.
             inclusion = InclusionLevel.INCLUDED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
             self._add(files, File.generated(config, path, content=text, inclusion=inclusion))
+        for path, content in rendered.files.items():
+            self._add(files, File.generated(config, path, content=content))
         for path, source in rendered.attachments.items():
             self._add(files, File.generated(config, path, abs_src_path=str(source)))
         for name in sorted(os.listdir(ASSETS)):

@@ -18,13 +18,16 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts
+from .api import API_ROOT, ApiBuilder, gate_paths, schema_documents, wave_paths
 from .asof import format_moment
 from .catalog import Catalog
 from .checks import CheckResult, describe_check
+from .diff import Diff
 from .history import Commit, History, Transition
 from .models import Evidence, Gate, observed_moment, slug_of_gate
 from .status import Derived, GateState, Reason
 from .textsafe import front_matter_title, html_text, md_link, md_text, render_markdown, safe_url
+from .widgets import badge_svg, card_html, redirect_html
 
 FRESHNESS_WINDOW_DAYS = 30
 """Home lists evidence whose freshness window ends within this many days."""
@@ -48,6 +51,12 @@ class SiteInfo:
     """The git history of statuses (``None``: not computed)."""
     commit_url: str | None = None
     """Link template for a commit, with ``{sha}`` (e.g. ``https://git.example/org/repo/commit/{sha}``)."""
+    version: str | None = None
+    """The published version (mike) this build is, if any."""
+    previous_version: str | None = None
+    """The version published before this one."""
+    changes: Diff | None = None
+    """What changed since the previous version's source commit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +79,8 @@ class Rendered:
     """Path under docs/ (``gates/ops-g05.md``) -> Markdown."""
     attachments: dict[str, Path] = field(default_factory=dict)
     """Published path under the site (``evidence/files/...``) -> source file."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Other generated files (JSON API, badges, widget cards, redirects): path under the site -> text."""
 
 
 def _environment() -> jinja2.Environment:
@@ -471,4 +482,74 @@ def render_site(catalog: Catalog, derived: Derived, info: SiteInfo | None = None
         )
     page("risks/index.md", "risks.md.j2", "Risks")
     page("history/index.md", "history.md.j2", "History")
+    _widget_files(site, out)
     return out
+
+
+def _widget_files(site: _Site, out: Rendered) -> None:
+    """The JSON API, its schemas, badges, widget cards and redirects for former ids."""
+    catalog, derived, info = site.catalog, site.derived, site.info
+    builder = ApiBuilder(
+        catalog,
+        derived,
+        info.history,
+        commit=info.commit,
+        version=info.version,
+        previous_version=info.previous_version,
+        newest_first=site.visible,
+        by_gate=site.by_gate,
+        by_entity=site.by_entity,
+        risks=site.risks(),
+        resolved_by=derived.index.resolved_by,
+    )
+    out.files.update(builder.documents())
+    out.files.update(schema_documents())
+    as_of = format_moment(derived.as_of)
+    for gate_id, state in derived.gates.items():
+        paths = gate_paths(gate_id)
+        out.files[paths["badge"]] = badge_svg(gate_id, state.status)
+        out.files[paths["embed"] + "index.html"] = card_html(
+            kind="gate",
+            ident=gate_id,
+            title=catalog.gates[gate_id].title,
+            status=state.status,
+            reasons=[r.text for r in state.reasons],
+            page=f"../../../{paths['url']}",
+            as_of=as_of,
+        )
+    for wave_id, wave_state in derived.waves.items():
+        paths = wave_paths(wave_id)
+        out.files[paths["badge"]] = badge_svg(wave_id, wave_state.status, overdue=wave_state.overdue)
+        out.files[paths["embed"] + "index.html"] = card_html(
+            kind="wave",
+            ident=wave_id,
+            title=catalog.waves[wave_id].title,
+            status=wave_state.status,
+            reasons=[r.text for r in wave_state.reasons],
+            page=f"../../../{paths['url']}",
+            as_of=as_of,
+            overdue=wave_state.overdue,
+        )
+    _alias_files(site, out)
+
+
+def _alias_files(site: _Site, out: Rendered) -> None:
+    """Old ids keep working: a redirect for each page, a copy of each JSON document and badge."""
+    catalog, derived = site.catalog, site.derived
+    pages = {"gate": "gates", "wave": "waves", "service": "services", "environment": "environments", "repo": "owners"}
+    for kind, section in pages.items():
+        for alias, canonical in sorted(catalog.aliases.get(kind, {}).items()):
+            old = slug_of_gate(alias) if kind == "gate" else alias
+            new = slug_of_gate(canonical) if kind == "gate" else canonical
+            if (kind == "gate" and canonical not in derived.gates) or (kind == "wave" and canonical not in derived.waves):
+                continue
+            if kind == "service" and catalog.service_retired(canonical):
+                continue
+            out.files[f"{section}/{old}/index.html"] = redirect_html(f"../{new}/", f"{section}/{new}/")
+            for suffix in (".json",):
+                source = f"{API_ROOT}/{section}/{new}{suffix}"
+                if source in out.files:
+                    out.files[f"{API_ROOT}/{section}/{old}{suffix}"] = out.files[source]
+            if kind in ("gate", "wave"):
+                out.files[f"badges/{section}/{old}.svg"] = out.files[f"badges/{section}/{new}.svg"]
+                out.files[f"embed/{section}/{old}/index.html"] = out.files[f"embed/{section}/{new}/index.html"]

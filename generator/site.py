@@ -16,8 +16,9 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .asof import format_moment
 from .errors import ReadinessError
@@ -53,8 +54,22 @@ def _config_file(root: Path, config_file: Path | None) -> Path:
     return path
 
 
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What a caller (``readiness publish``) sets on top of mkdocs.yml for one build."""
+
+    plugin: dict[str, Any] = field(default_factory=dict)
+    """Options of the readiness plugin (e.g. ``version``, ``previous_commit``)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Keys merged into mkdocs.yml's ``extra`` (e.g. Material's ``version`` selector)."""
+
+
 def build_site(
-    root: Path, as_of: dt.datetime, site_dir: Path | None = None, config_file: Path | None = None
+    root: Path,
+    as_of: dt.datetime,
+    site_dir: Path | None = None,
+    config_file: Path | None = None,
+    options: BuildOptions | None = None,
 ) -> BuildReport:
     """Validate, then build strictly into ``site_dir`` (default ROOT/site) by swapping a fresh build in."""
     from mkdocs.commands.build import build
@@ -76,6 +91,9 @@ def build_site(
                 raise ReadinessError(f"{config_path} does not enable the 'readiness' plugin")
             plugin.config["as_of"] = format_moment(as_of) if as_of.microsecond == 0 else as_of.isoformat()
             plugin.config["root"] = str(root.resolve())
+            if options is not None:
+                plugin.config.update(options.plugin)
+                config.extra.update(options.extra)
             try:
                 build(config)
             except MkDocsException as exc:

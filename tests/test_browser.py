@@ -261,10 +261,15 @@ def artifacts_dir() -> Path:
 
 
 def site_pages(site_dir: Path) -> list[str]:
-    """Every built page as a path relative to the site root ('' for home, 'gates/' ...)."""
+    """Every built page of the site's theme as a path relative to the site root ('' for home, 'gates/' ...).
+
+    Widget cards (embed/) have no site chrome; they are checked by tests/test_api.py.
+    """
     pages = []
     for index in sorted(site_dir.rglob("index.html")):
         rel = index.parent.relative_to(site_dir).as_posix()
+        if rel.startswith("embed/"):
+            continue
         pages.append("" if rel == "." else rel + "/")
     return pages
 

@@ -1,0 +1,103 @@
+"""What Inter-Hub widgets embed: status badges, widget cards, and redirects for old ids.
+
+Badges are drawn by anybadge (text widths measured for its fonts) and given an
+accessible title; cards are tiny HTML pages without site chrome or scripts;
+redirects are plain HTML (meta refresh and a link), so nothing here runs code.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import anybadge
+
+STATUS_COLOURS = {
+    # gates
+    "ready": "#2e7d32",
+    "partial": "#a15c00",
+    "blocked": "#c62828",
+    "unknown": "#616161",
+    # waves
+    "passed": "#2e7d32",
+    "in-progress": "#a15c00",
+    "not-started": "#616161",
+}
+
+_MASK_ID = re.compile(r"anybadge_\d+")
+
+
+def badge_svg(label: str, status: str, *, overdue: bool = False) -> str:
+    """A flat status badge, e.g. ``OPS-G05 | partial``, with a title for screen readers."""
+    value = f"{status}, overdue" if overdue else status
+    badge = anybadge.Badge(label, value, default_color=STATUS_COLOURS.get(status, "#616161"))
+    svg = _MASK_ID.sub("rd-badge", badge.badge_svg_text)
+    title = html.escape(f"{label}: {value}", quote=True)
+    svg = svg.replace(
+        '<svg xmlns="http://www.w3.org/2000/svg"',
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{title}"',
+        1,
+    )
+    opening_end = svg.index(">", svg.index("<svg")) + 1
+    return svg[:opening_end] + f"\n    <title>{title}</title>" + svg[opening_end:]
+
+
+_CARD_CSS = """
+:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; } }
+body { margin: 0; padding: 12px 14px; font: 14px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
+.status { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-weight: 600; font-size: 12px; }
+h1 { font-size: 15px; margin: 6px 0; }
+ul { margin: 6px 0; padding-left: 18px; color: var(--muted); }
+a { color: inherit; }
+.more { font-size: 12px; }
+"""
+
+
+def card_html(
+    *, kind: str, ident: str, title: str, status: str, reasons: list[str], page: str, as_of: str, overdue: bool = False
+) -> str:
+    """A widget card: status, title, the first reasons, and a link to the full page (``page`` is relative)."""
+    shown = reasons[:5]
+    items = "\n".join(f"    <li>{html.escape(r)}</li>" for r in shown)
+    more = f"\n    <li>and {len(reasons) - len(shown)} more</li>" if len(reasons) > len(shown) else ""
+    colour = STATUS_COLOURS.get(status, "#616161")
+    overdue_badge = ' <span class="status" style="background:#c62828">overdue</span>' if overdue else ""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{html.escape(ident)}: {html.escape(status)}</title>
+<style>{_CARD_CSS}</style>
+</head>
+<body>
+  <span class="status" style="background:{colour}">{html.escape(status)}</span>{overdue_badge}
+  <h1>{html.escape(ident)}: {html.escape(title)}</h1>
+  <ul>
+{items}{more}
+  </ul>
+  <p class="more">As of {html.escape(as_of)}. <a href="{html.escape(page, quote=True)}" target="_top">Open the {html.escape(kind)} page</a></p>
+</body>
+</html>
+"""
+
+
+def redirect_html(target: str, what: str) -> str:
+    """A page that sends an old URL (a former id) to the current one; ``target`` is relative."""
+    url = html.escape(target, quote=True)
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Moved: {html.escape(what)}</title>
+<meta http-equiv="refresh" content="0; url={url}">
+<link rel="canonical" href="{url}">
+<meta name="robots" content="noindex">
+</head>
+<body>
+<p>This page moved to <a href="{url}">{html.escape(what)}</a>.</p>
+</body>
+</html>
+"""
