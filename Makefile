@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve validate test lint format schema golden cli-docs clean
+.PHONY: site serve validate test lint format schema golden cli-docs api-docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ golden: $(STAMP)
 ## cli-docs: regenerate docs/guide/cli.md from the command's --help
 cli-docs: $(STAMP)
 	$(BIN)/python -m tests.cli_reference
+
+## api-docs: regenerate docs/guide/api.md (the API for widgets) from the models and the basic golden case
+api-docs: $(STAMP)
+	$(BIN)/python -m tests.api_reference
 
 ## schema: regenerate schema/ from the models
 schema: $(STAMP)

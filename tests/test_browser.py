@@ -490,3 +490,45 @@ def test_evidence_index_filters_by_kind(open_tab: OpenTab, base_url: str) -> Non
     kind.select_option("")  # "all"
     expect(table.locator("tbody tr:visible")).to_have_count(total)
     tab.tracker.assert_clean()
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. A former id's URL redirects in the browser
+
+
+def test_alias_redirect_works_in_the_browser(browser: Browser, tmp_path: Path) -> None:
+    import shutil
+
+    import yaml
+
+    from tests.conftest import write_files
+    from tests.golden_cases import GOLDEN
+
+    case = yaml.safe_load((GOLDEN / "basic.yaml").read_text(encoding="utf-8"))
+    root = write_files(tmp_path / "repo", case["files"])
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs")
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "build", "--as-of", case["as_of"]],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        page = browser.new_page()
+        # "applications" is a former id of the repo "apps".
+        page.goto(base + "owners/applications/")
+        expect(page).to_have_url(base + "owners/apps/")
+        expect(page.locator("article h1")).to_have_text(re.compile("^Owner apps"))
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
