@@ -541,7 +541,9 @@ def _alias_files(site: _Site, out: Rendered) -> None:
         for alias, canonical in sorted(catalog.aliases.get(kind, {}).items()):
             old = slug_of_gate(alias) if kind == "gate" else alias
             new = slug_of_gate(canonical) if kind == "gate" else canonical
-            if (kind == "gate" and canonical not in derived.gates) or (kind == "wave" and canonical not in derived.waves):
+            if (kind == "gate" and canonical not in derived.gates) or (
+                kind == "wave" and canonical not in derived.waves
+            ):
                 continue
             if kind == "service" and catalog.service_retired(canonical):
                 continue

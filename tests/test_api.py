@@ -134,7 +134,7 @@ def test_wave_events_come_from_history(cli: Cli, tmp_path: Path) -> None:
 def test_badges_are_valid_accessible_svg(shipped: dict[str, str]) -> None:
     badges = {p: t for p, t in shipped.items() if p.startswith("badges/")}
     assert len(badges) == 15 + 5
-    for path, text in badges.items():
+    for text in badges.values():
         root = ET.fromstring(text.encode("utf-8"))
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
         title = root.find("{http://www.w3.org/2000/svg}title")
