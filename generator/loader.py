@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import fnmatch
 import gc
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from .models import (
     REF_PATTERN,
     SLUG_PATTERN,
     VERIFICATION_KINDS,
+    AllowedSecret,
     Environment,
     Evidence,
     Gate,
@@ -39,6 +42,8 @@ from .models import (
     Wave,
     observed_moment,
 )
+from .secrets import Finding, mask_secrets
+from .secrets import scan as scan_secrets
 from .tree import Entry, TooLarge, Tree, WorkTree
 
 Loc = tuple[str | int, ...]
@@ -53,6 +58,8 @@ class _FileResult:
     problems: list[Problem] = field(default_factory=list)
     broken: list[tuple[str, str]] = field(default_factory=list)
     """(kind, id or alias) of records that did not validate."""
+    secrets: list[tuple[str, Finding]] = field(default_factory=list)
+    """(path, finding) of possible secrets; reviewed exceptions are applied per load."""
 
 
 class ParseCache:
@@ -63,7 +70,8 @@ class ParseCache:
 
     def __init__(self) -> None:
         self.files: dict[tuple[str, str], _FileResult] = {}
-        self.digests: dict[str, str] = {}
+        self.attachments: dict[str, tuple[str, list[Finding]]] = {}
+        """Blob id -> (sha256, possible secrets) of an attachment."""
 
 
 class _File:
@@ -106,6 +114,25 @@ class _Run:
     them are not reported again as dangling."""
     nodes: dict[str, Any] = field(default_factory=dict)
     """Node trees composed again for cross-check problems (rare), by path."""
+    allowed: list[AllowedSecret] = field(default_factory=list)
+    """Reviewed false positives of the secret scanner."""
+
+    def secret(self, rel: str, finding: Finding) -> None:
+        """A possible secret, unless a reviewed exception covers it."""
+        for allowed in self.allowed:
+            if allowed.fingerprint == finding.fingerprint and (
+                allowed.path is None or fnmatch.fnmatchcase(rel, allowed.path)
+            ):
+                return
+        self.problems.append(
+            Problem(
+                rel,
+                finding.line,
+                finding.column,
+                f"possible {finding.kind} '{finding.masked}' (fingerprint {finding.fingerprint}): remove it and "
+                "rotate it; if it is not a secret, add the fingerprint with a reason to data/allowed-secrets.yaml",
+            )
+        )
 
     def add(self, origin: Origin, loc: Loc, message: str, *, key: bool = False) -> None:
         """A cross-check problem; its file is composed again to find the line and column."""
@@ -116,6 +143,8 @@ class _Run:
 
     def take(self, result: _FileResult) -> list[tuple[Any, Origin]]:
         self.problems.extend(result.problems)
+        for rel, finding in result.secrets:
+            self.secret(rel, finding)
         for kind, name in result.broken:
             self.broken.setdefault(kind, set()).add(name)
         return result.records
@@ -125,7 +154,7 @@ def _field_path(loc: Loc, label: str | None = None) -> str:
     """``gates[2].owners[0]`` style; a list file's item is named by its id when known."""
     text = ""
     if label is not None and loc and isinstance(loc[0], int):
-        text, loc = label, loc[1:]
+        text, loc = mask_secrets(label), loc[1:]
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
@@ -136,6 +165,8 @@ def _field_path(loc: Loc, label: str | None = None) -> str:
 
 def _show(value: object) -> str:
     """A bad value, shortened for a message."""
+    if isinstance(value, str):
+        value = mask_secrets(value)
     if isinstance(value, dict):
         text = "a mapping"
     elif isinstance(value, list):
@@ -183,8 +214,11 @@ def _is_record_file(entry: Entry, run: _Run) -> bool:
     return entry.kind == "file"
 
 
-def _read(tree: Tree, rel: str, problems: list[Problem]) -> yamlstrict.Parsed | None:
-    """Read, decode and parse one file of the tree (problems located in it)."""
+def _read(
+    tree: Tree, rel: str, problems: list[Problem], secrets: list[tuple[str, Finding]] | None = None
+) -> yamlstrict.Parsed | None:
+    """Read, decode and parse one file of the tree (problems located in it); scan it for
+    secrets and hidden characters when ``secrets`` collects them."""
     entry = tree.entry(rel)
     if entry is None:
         problems.append(Problem(rel, 1, 1, "cannot read file: it does not exist"))
@@ -198,7 +232,12 @@ def _read(tree: Tree, rel: str, problems: list[Problem]) -> yamlstrict.Parsed | 
         problems.append(Problem(rel, 1, 1, f"cannot read file: {exc.strerror}"))
         return None
     text = yamlstrict.decode(data, rel, problems)
-    return yamlstrict.parse(text, rel, problems) if text is not None else None
+    if text is None:
+        return None
+    if secrets is not None:
+        yamlstrict.hidden_characters(text, rel, problems)
+        secrets.extend((rel, finding) for finding in scan_secrets(text))
+    return yamlstrict.parse(text, rel, problems)
 
 
 def _cached(run: _Run, entry: Entry, compute: Callable[[], _FileResult]) -> _FileResult:
@@ -336,7 +375,7 @@ def _load_list(run: _Run, rel: str, model: type[BaseModel], kind: str) -> list[t
 
 def _list_file(tree: Tree, rel: str, model: type[BaseModel], kind: str) -> _FileResult:
     result = _FileResult()
-    parsed = _read(tree, rel, result.problems)
+    parsed = _read(tree, rel, result.problems, result.secrets)
     if parsed is None or parsed.value is yamlstrict.INVALID or parsed.value is None:
         return result
     file = _File(rel, parsed.node, result)
@@ -358,7 +397,7 @@ def _one_file(tree: Tree, rel: str, model: type[BaseModel], kind: str) -> _FileR
     """A file holding one record (a service, an evidence record)."""
     result = _FileResult()
     stem = rel.rsplit("/", 1)[1][: -len(".yaml")]
-    parsed = _read(tree, rel, result.problems)
+    parsed = _read(tree, rel, result.problems, result.secrets)
     value = parsed.value if parsed is not None else yamlstrict.INVALID
     record = None
     if value is not yamlstrict.INVALID:
@@ -476,7 +515,18 @@ def _check_attachment(run: _Run, origin: Origin, index: int, rel_path: str, dige
     if entry is None or entry.kind != "file":
         run.add(origin, loc, f"attachment 'evidence/{rel_path}' is not a regular file")
         return
-    actual = _digest(run, entry)
+    try:
+        actual, findings = _attachment(run, entry)
+    except TooLarge as exc:
+        run.add(
+            origin,
+            loc,
+            f"attachment 'evidence/{rel_path}' is {exc.size:,} bytes, over the {MAX_ATTACHMENT_BYTES // (1 << 20)} MiB "
+            "limit: link to it instead",
+        )
+        return
+    for finding in findings:
+        run.secret(entry.rel, finding)
     if actual != digest:
         run.add(
             origin,
@@ -485,13 +535,46 @@ def _check_attachment(run: _Run, origin: Origin, index: int, rel_path: str, dige
         )
 
 
-def _digest(run: _Run, entry: Entry) -> str:
-    if run.cache is not None and entry.blob is not None and entry.blob in run.cache.digests:
-        return run.cache.digests[entry.blob]
-    actual = run.tree.sha256(entry)
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+"""Largest attachment accepted (25 MiB): bigger artefacts belong in a store the record links to."""
+TEXT_ATTACHMENT_TYPES = frozenset(
+    {
+        ".txt",
+        ".log",
+        ".json",
+        ".csv",
+        ".yaml",
+        ".yml",
+        ".md",
+        ".xml",
+        ".conf",
+        ".cfg",
+        ".ini",
+        ".env",
+        ".sh",
+        ".toml",
+        ".pem",
+        ".crt",
+        ".key",
+    }
+)
+"""Attachments scanned for secrets as text (others too, when they decode as UTF-8 without NUL bytes)."""
+
+
+def _attachment(run: _Run, entry: Entry) -> tuple[str, list[Finding]]:
+    """(sha256, possible secrets) of an attachment, cached by blob id across revisions."""
+    if run.cache is not None and entry.blob is not None and entry.blob in run.cache.attachments:
+        return run.cache.attachments[entry.blob]
+    data = run.tree.read(entry, MAX_ATTACHMENT_BYTES)
+    findings: list[Finding] = []
+    suffix = "." + entry.name.rsplit(".", 1)[-1].lower() if "." in entry.name else ""
+    if suffix in TEXT_ATTACHMENT_TYPES or b"\0" not in data[:8192]:
+        text = data.decode("utf-8", errors="replace")
+        findings = list(scan_secrets(text))
+    result = (hashlib.sha256(data).hexdigest(), findings)
     if run.cache is not None and entry.blob is not None:
-        run.cache.digests[entry.blob] = actual
-    return actual
+        run.cache.attachments[entry.blob] = result
+    return result
 
 
 def _cross_check(run: _Run, catalog: Catalog, now: dt.datetime) -> None:
@@ -622,6 +705,9 @@ def _no_cyclic_gc() -> Iterator[None]:
 def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) -> Catalog:
     run = _Run(tree=tree, cache=cache)
     catalog = Catalog(root=root)
+    run.allowed = [
+        allowed for allowed, _ in _load_list(run, "data/allowed-secrets.yaml", AllowedSecret, "allowed-secret")
+    ]
 
     for repo, origin in _load_list(run, "data/repos.yaml", Repo, "repo"):
         if _register(run, catalog, "repo", repo.id, repo.aliases, origin):

@@ -74,14 +74,44 @@ def _http_url(value: str) -> str:
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 GateId = Annotated[str, StringConstraints(pattern=GATE_PATTERN, max_length=64)]
 EntityRef = Annotated[str, StringConstraints(pattern=REF_PATTERN, max_length=80)]
+MAX_LINE = 500
+"""Longest one-line text field (titles, names, summaries, ...), in characters."""
+MAX_MARKDOWN = 20_000
+"""Longest Markdown field (details, notes, requirement, rollback text), in characters."""
+MAX_MARKDOWN_BRACKETS = 500
+"""Most '[' characters in one Markdown field: Markdown's link parsing is quadratic in them."""
+
 LINE_PATTERN = r"^[^\r\n]*\S[^\r\n]*$"
 OPT_LINE_PATTERN = r"^[^\r\n]*$"
-Line = Annotated[str, StringConstraints(pattern=LINE_PATTERN)]
+Line = Annotated[str, StringConstraints(pattern=LINE_PATTERN, max_length=MAX_LINE)]
 """Required one-line plain text (checked in pydantic's core: no Python call per value)."""
-OptLine = Annotated[str, StringConstraints(pattern=OPT_LINE_PATTERN)]
+OptLine = Annotated[str, StringConstraints(pattern=OPT_LINE_PATTERN, max_length=MAX_LINE)]
 """Optional one-line plain text; blank counts as not present for checks."""
-Text = Annotated[str, AfterValidator(_not_blank)]
-Markdown = Annotated[str, Field(json_schema_extra={"contentMediaType": "text/markdown"})]
+
+
+def _markdown_limits(value: str) -> str:
+    brackets = value.count("[")
+    if brackets > MAX_MARKDOWN_BRACKETS:
+        raise ValueError(
+            f"has {brackets:,} '[' characters, more than {MAX_MARKDOWN_BRACKETS}: Markdown this dense takes "
+            "too long to render; move bulk text to an attachment"
+        )
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(max_length=MAX_MARKDOWN),
+    AfterValidator(_not_blank),
+    AfterValidator(_markdown_limits),
+    Field(json_schema_extra={"contentMediaType": "text/markdown"}),
+]
+Markdown = Annotated[
+    str,
+    StringConstraints(max_length=MAX_MARKDOWN),
+    AfterValidator(_markdown_limits),
+    Field(json_schema_extra={"contentMediaType": "text/markdown"}),
+]
 Url = Annotated[
     str, AfterValidator(_http_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})
 ]
@@ -329,6 +359,18 @@ class Attachment(Record):
     )
 
 
+class AllowedSecret(Record):
+    """A reviewed false positive of the secret scanner (data/allowed-secrets.yaml)."""
+
+    fingerprint: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{24}$")] = Field(
+        description="The fingerprint the scanner printed for the finding."
+    )
+    path: Annotated[str, StringConstraints(min_length=1, max_length=512)] | None = Field(
+        None, description="Only in this file (a path relative to the repository root, glob patterns allowed)."
+    )
+    reason: Line = Field(description="Why this is not a secret (who reviewed it).")
+
+
 class Evidence(Record):
     """A dated evidence record (evidence/**/<id>.yaml; the file stem is its id)."""
 
@@ -336,14 +378,18 @@ class Evidence(Record):
     kind: EvidenceKind = Field(description="What kind of evidence.")
     summary: Line = Field(description="One line of plain text.")
     result: Literal["pass", "fail"] | None = Field(None, description="Required for the verification kinds.")
-    about: list[EntityRef] = Field(default_factory=list, description="Entity references (kind:id).")
+    about: list[EntityRef] = Field(default_factory=list, max_length=200, description="Entity references (kind:id).")
     assess: dict[GateId, GateStatus] = Field(default_factory=dict, description="Gate id -> assessed status.")
     details: Markdown | None = Field(None, description="Details (Markdown).")
-    observations: list[Observation] | None = Field(None, description="Structured results, one per probe step.")
+    observations: list[Observation] | None = Field(
+        None, max_length=1000, description="Structured results, one per probe step."
+    )
     source: OptLine | None = Field(None, description="How it was obtained: script, command, or manual.")
     submitted_by: OptLine | None = Field(None, description="Who submitted it.")
     links: list[Link] | None = Field(None, description="Links.")
-    attachments: list[Attachment] | None = Field(None, description="Files under evidence/ with their digests.")
+    attachments: list[Attachment] | None = Field(
+        None, max_length=50, description="Files under evidence/ with their digests."
+    )
     severity: Literal["low", "medium", "high", "critical"] | None = Field(None, description="risk-raised only.")
     resolves: list[Slug] = Field(default_factory=list, description="Earlier risk-raised records this closes.")
     supersedes: list[Slug] = Field(

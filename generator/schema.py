@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .models import Environment, Evidence, Gate, Repo, Service, Wave
+from .models import AllowedSecret, Environment, Evidence, Gate, Repo, Service, Wave
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -20,6 +20,7 @@ _FILES: dict[str, tuple[str, Any]] = {
     "waves.schema.json": ("data/waves.yaml: migration waves", list[Wave]),
     "service.schema.json": ("data/services/<id>.yaml: one service", Service),
     "evidence.schema.json": ("evidence/**/<id>.yaml: one evidence record", Evidence),
+    "allowed-secrets.schema.json": ("data/allowed-secrets.yaml: reviewed false positives", list[AllowedSecret]),
 }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,6 +183,40 @@ def decode(data: bytes, rel: str, problems: list[Problem]) -> str | None:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text
+
+
+_HIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\u061c\ufeff]")
+
+
+def hidden_characters(text: str, rel: str, problems: list[Problem], *, limit: int = 10) -> None:
+    """Flag bidirectional controls and zero-width characters: they make text read
+    differently than it is (the "Trojan Source" trick) or hide inside ids."""
+    if text.isascii():
+        return
+    for count, match in enumerate(_HIDDEN.finditer(text)):
+        if count == limit:
+            problems.append(
+                Problem(rel, 1, 1, f"more hidden characters like these (only the first {limit} are listed)")
+            )
+            return
+        char = match.group()
+        start = match.start()
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        kind = (
+            "a zero-width character"
+            if char in "\u200b\u200c\u200d\u2060\ufeff"
+            else "a bidirectional control character"
+        )
+        problems.append(
+            Problem(
+                rel,
+                line,
+                column,
+                f"{kind} U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')}) can make text read differently "
+                "than it is: remove it",
+            )
+        )
 
 
 def parse(text: str, rel: str, problems: list[Problem]) -> Parsed | None:
