@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .cli_evidence import evidence
+from .cli_publish import publish
 from .errors import ReadinessError, UsageError, ValidationFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -290,6 +291,7 @@ def diff(
 
 
 main.add_command(evidence)
+main.add_command(publish)
 
 
 def run() -> None:  # pragma: no cover - console entry
