@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .cli_evidence import evidence
+from .cli_probe import probe
 from .cli_publish import publish
 from .errors import ReadinessError, UsageError, ValidationFailed
 
@@ -291,6 +292,7 @@ def diff(
 
 
 main.add_command(evidence)
+main.add_command(probe)
 main.add_command(publish)
 
 

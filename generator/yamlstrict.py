@@ -232,6 +232,9 @@ def parse(text: str, rel: str, problems: list[Problem]) -> Parsed | None:
     except yaml.MarkedYAMLError as exc:
         problems.append(_yaml_error(exc, rel, text))
         return None
+    except yaml.YAMLError as exc:
+        problems.append(_reader_error(exc, rel, text))
+        return None
     finally:
         loader.dispose()
     if node is None:
@@ -287,6 +290,23 @@ def _scan_events(text: str, rel: str, problems: list[Problem]) -> None:
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
         problems.append(_yaml_error(exc, rel, text))
+    except yaml.YAMLError as exc:
+        problems.append(_reader_error(exc, rel, text))
+
+
+def _reader_error(exc: yaml.YAMLError, rel: str, text: str) -> Problem:
+    """libyaml refuses some characters outright (control characters, unpaired surrogates)."""
+    position = getattr(exc, "position", 0) or 0
+    character = getattr(exc, "character", None)
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    if isinstance(character, int):
+        shown = f"U+{character:04X}"
+    elif isinstance(character, str) and character:
+        shown = f"U+{ord(character[0]):04X}"
+    else:
+        shown = "a character"
+    return Problem(rel, line, column, f"invalid YAML: {shown} is not allowed in YAML text: remove it")
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Problem:

@@ -56,7 +56,7 @@ def index_of(scripts: list[str], text: str) -> int:
 
 
 def test_there_are_workflows() -> None:
-    assert [path.name for path in FILES] == ["main.yml", "pull-request.yml"]
+    assert [path.name for path in FILES] == ["main.yml", "probes.yml", "pull-request.yml"]
 
 
 def test_workflows_match_the_github_workflow_schema() -> None:

@@ -1,0 +1,307 @@
+"""``readiness probe``: look at live endpoints and record what was seen as evidence.
+
+Registered in :mod:`generator.cli` with ``main.add_command(probe)``. Like
+:mod:`generator.cli_evidence`, this module imports :mod:`generator.cli` and the
+probes only when a command runs.
+
+Exit codes: 0 when the probe passed (every probe, for ``run``), 1 when it
+failed (or the records do not validate), 2 for a usage error (a bad option, a
+broken plan). A failing probe is a record, not an error: it is printed or
+written like a passing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+
+import click
+
+if TYPE_CHECKING:
+    from .probes.plan import PlanResult
+    from .probes.record import Outcome
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_TIMEOUT = 10.0
+"""Seconds (``generator.probes.http.DEFAULT_TIMEOUT``; spelled out so that ``--help`` stays fast)."""
+
+
+def _common(func: F) -> F:
+    """The options every single probe takes."""
+    options = [
+        click.option(
+            "--about",
+            "about",
+            multiple=True,
+            metavar="REF",
+            help="An entity the record is about, kind:id (repeatable).",
+        ),
+        click.option(
+            "--assess",
+            "assess",
+            multiple=True,
+            metavar="GATE=STATUS",
+            help="Assess a gate in the record, e.g. OPS-G05=ready (repeatable; written whatever the result).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True, max=600),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            metavar="SECONDS",
+            help="Wait at most this long to connect and for each answer.",
+        ),
+        click.option(
+            "--write",
+            is_flag=True,
+            help="Write the record to evidence/<year>/ and print its path (default: print the record).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+_ca_option = click.option(
+    "--ca",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Trust only the CA certificates in this PEM file (default: the system trust store).",
+)
+
+
+@click.group()
+def probe() -> None:
+    """Probe endpoints and record what was seen as evidence.
+
+    Each probe prints an evidence record (YAML), or writes it with --write, with
+    one observation per step. Exit 0 when every step passed, 1 when one failed:
+    a failure (a timeout, a refused connection, a bad certificate) is recorded,
+    not raised. No credential, token or cookie is ever recorded or printed.
+    """
+
+
+@probe.command("http")
+@click.argument("url")
+@click.option(
+    "--expect", type=click.IntRange(100, 599), default=200, show_default=True, metavar="CODE", help="Expected status."
+)
+@click.option("--method", type=click.Choice(["GET", "HEAD"]), default="GET", show_default=True, help="Request method.")
+@click.option("--follow/--no-follow", default=True, show_default=True, help="Follow redirects (up to 10).")
+@_ca_option
+@_common
+def http_command(url: str, expect: int, method: str, follow: bool, ca: Path | None, **common: Any) -> None:
+    """Request a URL: status, time, redirects, TLS.
+
+    Kind endpoint-verified. Redirects are followed unless --no-follow; the status of
+    the last answer is compared with --expect.
+    """
+    from .cli import _report
+    from .probes.http import HttpSpec, probe_http
+
+    def run() -> None:
+        _check_url("URL", url)
+        _run(probe_http, HttpSpec(url, expect, method.upper(), follow, ca, common["timeout"]), **common)
+
+    _report(run)()
+
+
+@probe.command("openapi")
+@click.argument("url")
+@click.option(
+    "--require",
+    "require",
+    multiple=True,
+    required=True,
+    metavar="PATH",
+    help="A path the document must list (repeatable).",
+)
+@_ca_option
+@_common
+def openapi_command(url: str, require: tuple[str, ...], ca: Path | None, **common: Any) -> None:
+    """Check that an OpenAPI document lists paths.
+
+    Kind endpoint-verified. Fetches the document (JSON or YAML) and reports each
+    --require path as present or missing.
+    """
+    from .cli import _report
+    from .errors import UsageError
+    from .probes.openapi import OpenApiSpec, probe_openapi
+
+    def run() -> None:
+        _check_url("URL", url)
+        bad = [path for path in require if not path.startswith("/") or any(ch.isspace() for ch in path)]
+        if bad:
+            raise UsageError(
+                "\n".join(f"--require {path}: write a path that starts with '/', like /hubs" for path in bad)
+            )
+        _run(probe_openapi, OpenApiSpec(url, tuple(dict.fromkeys(require)), ca, common["timeout"]), **common)
+
+    _report(run)()
+
+
+@probe.command("tls")
+@click.argument("target", metavar="HOST[:PORT]")
+@click.option(
+    "--min-days",
+    type=click.IntRange(min=0),
+    default=14,
+    show_default=True,
+    metavar="N",
+    help="Least days until expiry.",
+)
+@_ca_option
+@_common
+def tls_command(target: str, min_days: int, ca: Path | None, **common: Any) -> None:
+    """Check a TLS certificate: trust, name, expiry.
+
+    Kind tls-verified. The chain must be trusted, the certificate must name HOST,
+    and it must be valid for at least --min-days more days. PORT defaults to 443.
+    """
+    from .cli import _report
+    from .probes.tls import TlsSpec, parse_target, probe_tls
+
+    def run() -> None:
+        host, port = parse_target(target)
+        _run(probe_tls, TlsSpec(host, port, min_days, ca, common["timeout"]), **common)
+
+    _report(run)()
+
+
+@probe.command("registry")
+@click.argument("url")
+@click.option("--user-env", metavar="VAR", help="Environment variable that holds the user name.")
+@click.option("--password-env", metavar="VAR", help="Environment variable that holds the password or token.")
+@click.option("--push-test", metavar="REPO", help="Repository to push, pull and delete a tiny image in.")
+@_ca_option
+@_common
+def registry_command(
+    url: str,
+    user_env: str | None,
+    password_env: str | None,
+    push_test: str | None,
+    ca: Path | None,
+    **common: Any,
+) -> None:
+    """Check an OCI registry: handshake, login, push.
+
+    Kind registry-verified. URL is the registry's base (a trailing /v2/ is
+    accepted). The /v2/ handshake; with --user-env and --password-env a login
+    (with the token exchange a Bearer challenge asks for); with --push-test a
+    push, pull and delete of a tiny image in REPO.
+    """
+    from .cli import _report
+    from .probes.registry import RegistrySpec, check_spec, probe_registry
+
+    def run() -> None:
+        _check_url("URL", url)
+        spec = RegistrySpec(url, user_env, password_env, push_test, ca, common["timeout"])
+        check_spec(spec)
+        _run(probe_registry, spec, **common)
+
+    _report(run)()
+
+
+@probe.command("run")
+@click.argument("plan", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def run_command(plan: Path | None) -> None:
+    """Run every probe of a plan and write the records.
+
+    PLAN defaults to ROOT/data/probes.yaml. Writes one record per probe and prints
+    one line for each. Exit 1 if any probe failed, 2 if the plan is broken.
+    """
+    from .cli import _report
+
+    _report(_run_plan)(plan)
+
+
+# ----------------------------------------------------------------------- helpers
+
+
+def _root() -> Path:
+    """The global ``--root`` (the current directory when run outside ``readiness``)."""
+    from .cli import Context
+
+    context = click.get_current_context().find_object(Context)
+    return context.root if context is not None else Path(".")
+
+
+def _check_url(option: str, url: str) -> None:
+    from .errors import UsageError
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        raise UsageError(f"{option} {_shown(url)}: not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() for ch in url):
+        raise UsageError(f"{option} {_shown(url)}: write an absolute http:// or https:// URL")
+
+
+def _shown(url: str) -> str:
+    from .probes.record import safe_url
+
+    return safe_url(url)
+
+
+def _run(
+    runner: Callable[[Any], Outcome],
+    spec: Any,
+    *,
+    about: tuple[str, ...],
+    assess: tuple[str, ...],
+    timeout: float,
+    write: bool,
+) -> None:
+    """Check the record options, run the probe, print or write the record, exit 1 on a failure."""
+    from .authoring import parse_assess
+    from .probes.record import check_refs, record_data, render, resolve_refs
+    from .probes.record import write as write_record
+
+    root = _root()
+    gates = parse_assess(assess)
+    refs = list(about)
+    check_refs(root, refs, gates)
+    catalog = None
+    if write:
+        from .loader import load_catalog
+
+        catalog = load_catalog(root)
+        refs, gates = resolve_refs(catalog, refs, gates)
+    outcome = runner(spec)
+    data = record_data(outcome, about=refs, assess=gates)
+    if catalog is not None:
+        path = write_record(root, catalog, data, outcome.name)
+        click.echo(path.relative_to(root).as_posix())
+    else:
+        click.echo(render(data), nl=False)
+    click.echo(f"{outcome.result}: {data['summary']}", err=True)
+    if not outcome.passed:
+        click.get_current_context().exit(1)
+
+
+def _run_plan(plan: Path | None) -> None:
+    from .errors import UsageError
+    from .probes.plan import DEFAULT_PLAN, run_plan
+    from .probes.record import one_line
+
+    root = _root()
+    path = plan if plan is not None else root / DEFAULT_PLAN
+    if not path.is_file():
+        if plan is None:
+            click.echo(f"no probe plan at {path}: nothing to probe", err=True)
+            return
+        raise UsageError(f"{plan}: no such plan file")
+
+    def report(result: PlanResult) -> None:
+        summary = result.outcome.secrets.scrub(one_line(result.outcome.summary, limit=500))
+        click.echo(f"{result.outcome.result}  {result.path.relative_to(root).as_posix()}  {summary}")
+
+    results = run_plan(root, path, report)
+    failed = sum(1 for result in results if not result.outcome.passed)
+    click.echo(f"{len(results)} probes: {len(results) - failed} passed, {failed} failed", err=True)
+    if failed:
+        click.get_current_context().exit(1)

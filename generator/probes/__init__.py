@@ -1,0 +1,19 @@
+"""Evidence probes: look at a live endpoint and say, as an evidence record, what was seen.
+
+Each probe (:mod:`.http`, :mod:`.openapi`, :mod:`.tls`, :mod:`.registry`) takes a
+frozen spec, runs its steps against the network and returns an
+:class:`~generator.probes.record.Outcome`: one observation per step, a one-line
+summary and Markdown details. A probe never raises for what the network does
+(timeouts, refused connections, DNS and TLS errors, malformed answers): those
+are failing observations. :mod:`.record` turns an outcome into an evidence
+record (YAML through the same writer as ``readiness evidence new``) and
+:mod:`.plan` runs the probes of a checked-in plan (``data/probes.yaml``).
+
+Nothing secret is ever recorded: credentials are read from environment
+variables named on the command line, URLs lose their userinfo and sensitive
+query values, and every text of a record is scrubbed of the secret values the
+probe handled before it is printed or written.
+
+Network code uses the standard library only (:mod:`http.client`, :mod:`ssl`,
+:mod:`socket`), see :mod:`.net`.
+"""

@@ -1,0 +1,175 @@
+"""``readiness probe http URL``: the status code, the time, the redirects, the TLS used.
+
+Steps recorded (one observation each):
+
+- for an https URL, the TLS handshake: ``TLS certificate of HOST:PORT``,
+  expected ``trusted``, actual ``trusted (TLSv1.3 ...)`` or why not;
+- each request: ``GET URL``, expected the code (``200``), actual the code seen
+  (``302 to URL`` for a redirect), or the failure (``connection refused``,
+  ``DNS lookup failed``, ``no answer within 5 s``, ...).
+
+A redirect is followed (up to 10) unless ``--no-follow``; a followed redirect
+is a passing step (expected ``a redirect to follow``). Credentials in the URL's
+userinfo are sent as HTTP Basic to that origin only and never recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .net import MAX_REDIRECTS, NetError, Response, basic_auth, origin, request, split_userinfo
+from .record import Outcome, Secrets, Step, now, plural, safe_url
+
+METHODS = ("GET", "HEAD")
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSpec:
+    """What ``readiness probe http`` is asked to do."""
+
+    url: str
+    expect: int = 200
+    method: str = "GET"
+    follow: bool = True
+    ca: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT
+
+    def command(self) -> list[str]:
+        argv = ["readiness", "probe", "http", self.url, "--expect", str(self.expect), "--method", self.method]
+        if not self.follow:
+            argv.append("--no-follow")
+        if self.ca is not None:
+            argv += ["--ca", str(self.ca)]
+        return [*argv, "--timeout", f"{self.timeout:g}"]
+
+
+def host_port(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    shown = f"[{host}]" if ":" in host else host
+    return f"{shown}:{origin(url)[2]}"
+
+
+def tls_trust(ca: Path | None) -> str:
+    return f"trusted by {ca}" if ca is not None else "trusted by the system trust store"
+
+
+def tls_failure(reason: str) -> str:
+    """A TLS :class:`~generator.probes.net.NetError` reason as the actual value of the TLS step."""
+    return reason.replace("TLS certificate not accepted: ", "not trusted: ").replace("TLS handshake failed", "failed")
+
+
+@dataclass(slots=True)
+class Fetched:
+    """The end of a chain of requests: the last answer (``None`` when the last one failed)."""
+
+    response: Response | None
+    elapsed: float
+    redirects: int
+    failure: str | None = None
+
+
+def fetch(
+    method: str,
+    url: str,
+    *,
+    expect: int,
+    follow: bool,
+    timeout: float,
+    ca: Path | None,
+    steps: list[Step],
+    details: list[str],
+    secrets: Secrets,
+    headers: dict[str, str] | None = None,
+) -> Fetched:
+    """Request ``url`` and follow redirects step by step, recording each step.
+
+    ``url`` may carry userinfo: it is sent as Basic to the first origin only.
+    """
+    url, userinfo = split_userinfo(url)
+    auth_origin = origin(url)
+    auth: str | None = None
+    if userinfo is not None:
+        secrets.add(userinfo[1])
+        auth = basic_auth(*userinfo)
+        secrets.add(auth.split(" ", 1)[1])
+    elapsed = 0.0
+    redirects = 0
+    seen_tls: set[str] = set()
+    while True:
+        sent = dict(headers or {})
+        if auth is not None and origin(url) == auth_origin:
+            sent["Authorization"] = auth
+        check = f"{method} {safe_url(url)}"
+        tls_step = f"TLS certificate of {host_port(url)}" if url.startswith("https:") else None
+        try:
+            response = request(method, url, timeout=timeout, ca=ca, headers=sent)
+        except NetError as exc:
+            if exc.stage == "tls" and tls_step is not None:
+                steps.append(Step(tls_step, tls_trust(ca), tls_failure(exc.reason), False))
+            else:
+                steps.append(Step(check, str(expect), exc.reason, False))
+            return Fetched(None, elapsed, redirects, exc.reason)
+        elapsed += response.elapsed
+        if response.tls is not None and tls_step is not None and tls_step not in seen_tls:
+            seen_tls.add(tls_step)
+            steps.append(Step(tls_step, tls_trust(ca), f"trusted ({response.tls})", True))
+            details.append(f"- TLS with {host_port(url)}: {response.tls}, certificate {tls_trust(ca)}")
+        location = response.location
+        code = str(response.status)
+        if location is not None and follow and response.status != expect:
+            if redirects >= MAX_REDIRECTS:
+                steps.append(Step(check, str(expect), f"{code}: more than {MAX_REDIRECTS} redirects", False))
+                return Fetched(response, elapsed, redirects, f"more than {MAX_REDIRECTS} redirects")
+            steps.append(Step(check, "a redirect to follow", f"{code} to {safe_url(location)}", True))
+            details.append(f"- `{check}`: {code} to `{safe_url(location)}` in {response.ms} ms (followed)")
+            redirects += 1
+            url = location
+            if response.status == 303 and method != "HEAD":
+                method = "GET"
+            continue
+        actual = f"{code} to {safe_url(location)}" if location is not None else code
+        steps.append(Step(check, str(expect), actual, response.status == expect))
+        details.append(f"- `{check}`: {actual} in {response.ms} ms")
+        return Fetched(response, elapsed, redirects)
+
+
+def probe_http(spec: HttpSpec) -> Outcome:
+    """Run the http probe; never raises for what the network does."""
+    observed = now()
+    outcome = Outcome(
+        kind="endpoint-verified",
+        name=f"http-{urlsplit(split_userinfo(spec.url)[0]).hostname or 'endpoint'}",
+        summary="",
+        command=spec.command(),
+        observed=observed,
+    )
+    fetched = fetch(
+        spec.method,
+        spec.url,
+        expect=spec.expect,
+        follow=spec.follow,
+        timeout=spec.timeout,
+        ca=spec.ca,
+        steps=outcome.steps,
+        details=outcome.details,
+        secrets=outcome.secrets,
+    )
+    shown = f"{spec.method} {safe_url(split_userinfo(spec.url)[0])}"
+    after = f" after {plural(fetched.redirects, 'redirect')}" if fetched.redirects else ""
+    ms = round(fetched.elapsed * 1000)
+    if fetched.response is None:
+        outcome.summary = f"{shown} failed{after}: {fetched.failure}"
+    elif fetched.failure is not None:
+        outcome.summary = f"{shown} failed: {fetched.failure}"
+    elif outcome.passed:
+        outcome.summary = f"{shown} returned {fetched.response.status} in {ms} ms{after}"
+    else:
+        outcome.summary = f"{shown} returned {fetched.response.status} in {ms} ms{after}, expected {spec.expect}"
+    outcome.details.insert(
+        0, f"- Redirects: followed, up to {MAX_REDIRECTS}" if spec.follow else "- Redirects: not followed (--no-follow)"
+    )
+    return outcome
