@@ -107,4 +107,7 @@ def render_markdown(source: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+    # Braces become character references: plugins that run page text as a template (macros)
+    # must never see record text as code.
+    clean = clean.replace("{", "&#123;").replace("}", "&#125;")
     return Markup(f'\n<div class="readiness-md">\n{clean.strip()}\n</div>\n')
