@@ -8,6 +8,8 @@ data/ and evidence/.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -52,8 +54,29 @@ class ReadinessConfig(Config):  # type: ignore[no-untyped-call]
     """The source commit the previous version recorded: home shows what changed since (set by ``readiness publish``)."""
 
 
+class _GeneratedFile(File):
+    """A generated file that knows whether its content changed since the previous build."""
+
+    unchanged: bool = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged and super().is_modified()
+
+
 class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-call]
-    """Adds the readiness pages to a MkDocs build."""
+    """Adds the readiness pages to a MkDocs build.
+
+    Under ``mkdocs serve --dirty`` (what ``readiness serve`` runs) the instance
+    lives across rebuilds: it remembers a digest of every generated file, so only
+    pages whose content changed are rendered again, and it merges the search
+    index so that the pages not rebuilt stay searchable.
+    """
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._dirty = dirty
+        self._digests: dict[str, str] = {}
+        self._search: list[dict[str, Any]] | None = None
+        self._pages: set[str] = set()
 
     def _root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -97,19 +120,56 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
             changes=changes,
         )
         rendered = render_site(catalog, derived, info)
+        digests: dict[str, str] = {}
         for path, text in rendered.pages.items():
             # Record pages stay out of the navigation: large catalogs build fast, the
             # index pages link to them, and MkDocs does not list them as omitted.
             inclusion = InclusionLevel.INCLUDED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
-            self._add(files, File.generated(config, path, content=text, inclusion=inclusion))
+            self._add(files, self._generated(config, path, text, inclusion, digests))
         for path, content in rendered.files.items():
-            self._add(files, File.generated(config, path, content=content))
+            self._add(files, self._generated(config, path, content, InclusionLevel.UNDEFINED, digests))
+        self._next_digests = digests
+        self._page_urls = {f.url for f in files.documentation_pages()}
         for path, source in rendered.attachments.items():
             self._add(files, File.generated(config, path, abs_src_path=str(source)))
         for name in sorted(os.listdir(ASSETS)):
             self._add(files, File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         log.debug("readiness: %d generated pages as of %s", len(rendered.pages), as_of.isoformat())
         return files
+
+    def _generated(
+        self, config: MkDocsConfig, path: str, content: str, inclusion: InclusionLevel, digests: dict[str, str]
+    ) -> File:
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        digests[path] = digest
+        file = _GeneratedFile.generated(config, path, content=content, inclusion=inclusion)
+        assert isinstance(file, _GeneratedFile)
+        previous = getattr(self, "_digests", {})
+        file.unchanged = bool(getattr(self, "_dirty", False)) and previous.get(path) == digest
+        return file
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Keep the digests; in dirty rebuilds, merge the search index of the pages not rebuilt."""
+        if not hasattr(self, "_dirty"):
+            return
+        self._digests = getattr(self, "_next_digests", {})
+        index_path = Path(config.site_dir) / "search" / "search_index.json"
+        if not index_path.is_file():
+            return
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        docs: list[dict[str, Any]] = index.get("docs", [])
+        if self._dirty and self._search is not None:
+            rebuilt = {doc["location"].split("#", 1)[0] for doc in docs}
+            kept = [
+                doc
+                for doc in self._search
+                if doc["location"].split("#", 1)[0] not in rebuilt and doc["location"].split("#", 1)[0] in self._page_urls
+            ]
+            docs = kept + docs
+            docs.sort(key=lambda doc: str(doc["location"]))
+            index["docs"] = docs
+            index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        self._search = docs
 
     @staticmethod
     def _add(files: Files, file: File) -> None:

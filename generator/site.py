@@ -123,4 +123,7 @@ def serve_site(root: Path, as_of: str | None, dev_addr: str, config_file: Path |
     config_path = _config_file(root, config_file)
     if as_of:
         os.environ["READINESS_AS_OF"] = as_of
-    serve(config_file=str(config_path), livereload=True, dev_addr=dev_addr)
+    # Dirty rebuilds: the plugin renders again only the pages whose content changed and
+    # keeps the search index whole (MkDocs' own --dirty would leave it partial).
+    # Preview: warnings are shown but do not stop it (a dirty build always warns once).
+    serve(config_file=str(config_path), livereload=True, build_type="dirty", dev_addr=dev_addr, strict=False)

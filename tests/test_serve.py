@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -59,11 +60,19 @@ def test_serve_rebuilds_when_evidence_changes(tmp_path: Path) -> None:
     try:
         url = f"http://127.0.0.1:{port}/gates/ops-g05/"
         before = wait_for(url, "OPS-G05", time.monotonic() + 90)
+        index_before = json.loads(fetch(f"http://127.0.0.1:{port}/search/search_index.json") or "{}")["docs"]
         assert 'rd-status rd-partial">partial</span>' in before
         write_files(repo, {"evidence/2026/2026-06-20-registry-proof.yaml": NEW_EVIDENCE})
         after = wait_for(url, 'rd-status rd-ready">ready</span>', time.monotonic() + 90)
         assert "2026-06-20-registry-proof" in after
         assert not (repo / "docs" / "gates").exists()  # nothing was written into docs/
+        # Only changed pages were rebuilt, yet the search index still covers every page, the new one included.
+        index_after = json.loads(fetch(f"http://127.0.0.1:{port}/search/search_index.json") or "{}")["docs"]
+        pages_before = {d["location"].split("#")[0] for d in index_before}
+        pages_after = {d["location"].split("#")[0] for d in index_after}
+        assert pages_before < pages_after
+        assert "evidence/2026-06-20-registry-proof/" in pages_after - pages_before
+        assert "services/gitea/" in pages_after and "guide/statuses/" in pages_after
     finally:
         proc.terminate()
         try:
