@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve validate test lint format schema golden cli-docs api-docs clean
+.PHONY: site serve validate test lint format schema golden cli-docs api-docs bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format generator tests bench
 	$(BIN)/ruff check --fix generator tests bench
+
+## bench: the benchmark table (several minutes; catalogs are generated under .bench/)
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 ## golden: regenerate the golden pages in tests/golden/ (review the diff before committing)
 golden: $(STAMP)

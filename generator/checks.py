@@ -161,27 +161,81 @@ def _matches(entity: Any, where: dict[str, list[Any]]) -> bool:
     return True
 
 
+class CheckCache:
+    """What a check's result needs that does not depend on evidence, remembered across
+    the commits of a history (records are immutable, so identity is a safe key)."""
+
+    def __init__(self) -> None:
+        self._selected: dict[tuple[int, tuple[int, ...]], list[tuple[str, Any]]] = {}
+        self._fields: dict[tuple[int, int], list[str]] = {}
+        self._catalog: Catalog | None = None  # held, so that its id cannot be reused while cached
+        self._tokens: dict[str, tuple[int, ...]] = {}
+
+    def selected(self, check: Check, catalog: Catalog) -> list[tuple[str, Any]]:
+        if catalog is not self._catalog:
+            self._catalog, self._tokens = catalog, {}
+        kind = SELECT_KIND[check.select]
+        token = self._tokens.get(kind)
+        if token is None:
+            # Records are kept alive by the parse cache, so their ids identify them.
+            token = self._tokens[kind] = tuple(id(v) for v in catalog.table(kind).values()) + tuple(
+                id(s) for s in catalog.services.values()
+            )
+        key = (id(check), token)
+        found = self._selected.get(key)
+        if found is None:
+            found = self._selected[key] = _selected(check, catalog)
+        return found
+
+    def field_reasons(self, check: Check, kind: str, entity: Any) -> list[str]:
+        key = (id(check), id(entity))
+        found = self._fields.get(key)
+        if found is None:
+            found = self._fields[key] = _field_reasons(check, kind, entity)
+        return found
+
+
+def _field_reasons(check: Check, kind: str, entity: Any) -> list[str]:
+    """Unmet ``fields`` conditions that do not depend on evidence."""
+    reasons = []
+    for name in check.fields or ():
+        if name == "evidence":
+            continue
+        if name == "endpoints" and kind == "service":
+            ok = any(d.endpoints for d in (entity.deployments or ()))
+        else:
+            ok = is_present(field_value(entity, name))
+        if not ok:
+            reasons.append(f"lacks {name}")
+    return reasons
+
+
 def evaluate_check(
-    gate_id: str, index: int, check: Check, catalog: Catalog, evidence: EvidenceIndex, as_of: dt.datetime
+    gate_id: str,
+    index: int,
+    check: Check,
+    catalog: Catalog,
+    evidence: EvidenceIndex,
+    as_of: dt.datetime,
+    cache: CheckCache | None = None,
 ) -> list[CheckResult]:
     """One result per selected entity (a listed id that does not exist fails)."""
     results: list[CheckResult] = []
     kind = SELECT_KIND[check.select]
-    for ref, entity in _selected(check, catalog):
+    selected = cache.selected(check, catalog) if cache is not None else _selected(check, catalog)
+    for ref, entity in selected:
         if entity is None:
             results.append(
                 CheckResult(gate_id, index, ref, False, (f"{kind} '{ref.partition(':')[2]}' does not exist",))
             )
             continue
+        static = cache.field_reasons(check, kind, entity) if cache is not None else _field_reasons(check, kind, entity)
         reasons: list[str] = []
         for name in check.fields or ():
             if name == "evidence":
-                ok = evidence.has_about(ref)
-            elif name == "endpoints" and kind == "service":
-                ok = any(d.endpoints for d in (entity.deployments or ()))
-            else:
-                ok = is_present(field_value(entity, name))
-            if not ok:
+                if not evidence.has_about(ref):
+                    reasons.append("lacks evidence")
+            elif f"lacks {name}" in static:
                 reasons.append(f"lacks {name}")
         used: str | None = None
         if check.evidence:

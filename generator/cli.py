@@ -201,10 +201,15 @@ def render(obj: Context, as_of: str | None, out: Path) -> None:
     catalog, derived = _load(obj, as_of)
     history = compute_history(obj.root, derived.as_of)
     rendered = render_site(catalog, derived, SiteInfo(commit=head_commit(obj.root), history=history))
+    made: set[str] = set()
+    base = str(out)
     for path, text in {**rendered.pages, **rendered.files}.items():
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        folder = os.path.dirname(os.path.join(base, path))
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        with open(os.path.join(base, path), "w", encoding="utf-8") as handle:
+            handle.write(text)
     click.echo(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} other files into {out}")
 
 

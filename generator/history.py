@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import Problem, ValidationFailed
 from .loader import ParseCache, load_tree
+from .checks import CheckCache
 from .status import derive
 from .tree import ROOTS, Blobs, Change, GitError, GitTree, git
 
@@ -151,6 +152,7 @@ def compute_history(root: Path, as_of: dt.datetime | None = None, *, now: dt.dat
         return History(available=False, reason=reason)
     history = History(available=True)
     cache = ParseCache()
+    checks = CheckCache()
     previous_ids: set[str] = set()
     last_valid: Point | None = None
     with Blobs(root) as blobs:
@@ -170,7 +172,7 @@ def compute_history(root: Path, as_of: dt.datetime | None = None, *, now: dt.dat
             except ValidationFailed as exc:
                 history.points.append(Point(commit, {}, {}, added, tuple(exc.problems)))
                 continue
-            derived = derive(catalog, commit.time)
+            derived = derive(catalog, commit.time, checks)
             point = Point(
                 commit,
                 {gate_id: state.status for gate_id, state in derived.gates.items()},

@@ -26,7 +26,7 @@ from .diff import Diff
 from .history import Commit, History, Transition
 from .models import Evidence, Gate, observed_moment, slug_of_gate
 from .status import Derived, GateState, Reason
-from .textsafe import front_matter_title, html_text, md_link, md_text, render_markdown, safe_url
+from .textsafe import front_matter_title, html_text, markdown_converter, md_link, md_text, render_markdown, safe_url
 from .widgets import badge_svg, card_html, redirect_html
 
 FRESHNESS_WINDOW_DAYS = 30
@@ -95,7 +95,8 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["t"] = md_text
     env.filters["h"] = html_text
-    env.filters["md"] = render_markdown
+    converter = markdown_converter()
+    env.filters["md"] = lambda text: render_markdown(text, converter)
     env.filters["date"] = _date
     return env
 

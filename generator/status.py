@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .catalog import Catalog
-from .checks import CheckResult, describe_check, evaluate_check
+from .checks import CheckCache, CheckResult, describe_check, evaluate_check
 from .evidence_index import Assessment, EvidenceIndex, build_index
 from .models import GateStatus, WaveStatus
 
@@ -227,8 +227,11 @@ def _wave_state(wave_id: str, catalog: Catalog, gates: dict[str, GateState], as_
     return WaveState(wave_id, status, overdue, required, tuple(reasons))
 
 
-def derive(catalog: Catalog, as_of: dt.datetime) -> Derived:
-    """Every gate and wave status, with reasons, and every scorecard, as of ``as_of``."""
+def derive(catalog: Catalog, as_of: dt.datetime, cache: CheckCache | None = None) -> Derived:
+    """Every gate and wave status, with reasons, and every scorecard, as of ``as_of``.
+
+    ``cache`` carries what does not depend on evidence from one commit to the next (history).
+    """
     index = build_index(catalog, as_of)
     derived = Derived(as_of=as_of, index=index)
     results: dict[str, list[CheckResult]] = {}
@@ -238,7 +241,7 @@ def derive(catalog: Catalog, as_of: dt.datetime) -> Derived:
             continue
         gate_results: list[CheckResult] = []
         for check_index, check in enumerate(gate.checks):
-            gate_results.extend(evaluate_check(gate_id, check_index, check, catalog, index, as_of))
+            gate_results.extend(evaluate_check(gate_id, check_index, check, catalog, index, as_of, cache))
         results[gate_id] = gate_results
         for result in gate_results:
             derived.scorecards.setdefault(result.entity, []).append(result)

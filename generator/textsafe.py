@@ -93,10 +93,15 @@ def md_link(text: object, target: str) -> Markup:
     return Markup(f"[{md_text(text)}](<{safe_url(target)}>)")
 
 
-def render_markdown(source: str) -> Markup:
+def markdown_converter() -> markdown.Markdown:
+    """A converter for record Markdown; reuse it (``render_markdown(text, converter)``) across a render."""
+    return markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+
+
+def render_markdown(source: str, converter: markdown.Markdown | None = None) -> Markup:
     """Record Markdown -> sanitized HTML block (no raw HTML, only http(s) and relative links)."""
-    converter = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
-    rendered = converter.convert(source)
+    converter = converter or markdown_converter()
+    rendered = converter.reset().convert(source)
     # Headings inside records must not compete with the page's own outline.
     rendered = re.sub(r"<(/?)h[12]>", r"<\1h3>", rendered)
     clean = nh3.clean(
