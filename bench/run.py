@@ -262,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(
         f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}; median of {runs} runs; as of {AS_OF}\n"
+        f"{platform.system()} {platform.release()}; median of {runs} runs; output in {OUTPUT}; as of {AS_OF}\n"
     )
     print("| Measurement | Time | Peak memory | Note |")
     print("| --- | --- | --- | --- |")

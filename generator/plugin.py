@@ -163,7 +163,8 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
             kept = [
                 doc
                 for doc in self._search
-                if doc["location"].split("#", 1)[0] not in rebuilt and doc["location"].split("#", 1)[0] in self._page_urls
+                if doc["location"].split("#", 1)[0] not in rebuilt
+                and doc["location"].split("#", 1)[0] in self._page_urls
             ]
             docs = kept + docs
             docs.sort(key=lambda doc: str(doc["location"]))
