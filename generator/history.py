@@ -17,9 +17,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checks import CheckCache
 from .errors import Problem, ValidationFailed
 from .loader import ParseCache, load_tree
-from .checks import CheckCache
 from .status import derive
 from .tree import ROOTS, Blobs, Change, GitError, GitTree, git
 
