@@ -599,18 +599,34 @@ def new_evidence(
                 attachments.append({"path": copy.relative_to(evidence_dir).as_posix(), "sha256": digest})
             data["attachments"] = attachments
             _check_model(data)
-        text = render_record(data)
-        record_dir = evidence_dir / year
-        undo.mkdir(record_dir)
-        record = _record_path(catalog, record_dir, f"{date.isoformat()}-{slugify(summary, kind)}", text, undo)
+    except OSError as exc:
+        undo.run()
+        raise ReadinessError(f"cannot copy the attachments: {exc}") from exc
+    except BaseException:
+        undo.run()
+        raise
+    return write_record_file(
+        root, catalog, evidence_dir / year, f"{date.isoformat()}-{slugify(summary, kind)}", render_record(data), undo
+    )
+
+
+def write_record_file(
+    root: Path, catalog: Catalog, directory: Path, stem: str, text: str, undo: _Undo | None = None
+) -> Path:
+    """Write ``text`` to a new file ``directory/<stem>.yaml`` (``-2``, ``-3``, ... when taken; never
+    overwriting), then check that the whole catalog still validates with it. On any failure nothing
+    is left behind (``undo`` also removes what the caller made before, such as copied attachments)."""
+    undo = undo or _Undo()
+    try:
+        undo.mkdir(directory)
+        record = _record_path(catalog, directory, stem, text, undo)
     except OSError as exc:
         undo.run()
         raise ReadinessError(f"cannot write the record: {exc}") from exc
     except BaseException:
         undo.run()
         raise
-
-    _check_written(root, record, undo)
+    _check_written(Path(root), record, undo)
     return record
 
 

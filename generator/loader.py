@@ -72,6 +72,26 @@ class ParseCache:
         self.files: dict[tuple[str, str], _FileResult] = {}
         self.attachments: dict[str, tuple[str, list[Finding]]] = {}
         """Blob id -> (sha256, possible secrets) of an attachment."""
+        self.keys: frozenset[tuple[str, object]] | None = None
+        """Every id and alias of the previous load (evidence with its record's identity)."""
+        self.verified: dict[int, str] = {}
+        """id(record) -> evidence id of records whose references all resolved in the previous load."""
+
+    def stable(self, catalog: Catalog) -> bool:
+        """True when nothing the previous load had was removed or replaced: references that
+        resolved then still resolve, so unchanged evidence records need not be checked again."""
+        keys: set[tuple[str, object]] = {
+            (kind, ident) for kind, aliases in catalog.aliases.items() for ident in aliases
+        }
+        for kind in ("repo", "environment", "service", "store", "gate", "wave"):
+            keys.update((kind, ident) for ident in catalog.table(kind))
+        keys.update(("evidence", (ident, id(record))) for ident, record in catalog.evidence.items())
+        frozen = frozenset(keys)
+        stable = self.keys is not None and self.keys <= frozen
+        self.keys = frozen
+        if not stable:
+            self.verified.clear()
+        return stable
 
 
 class _File:
@@ -633,38 +653,60 @@ def _cross_check(run: _Run, catalog: Catalog, now: dt.datetime) -> None:
         for index, service_ref in enumerate(wave.services or []):
             ref("service", service_ref, origin, ("services", index))
 
+    cache = run.cache
+    reuse = cache is not None and cache.stable(catalog)
     for evidence_id, record in catalog.evidence.items():
         origin = origins[("evidence", evidence_id)]
-        if observed_moment(record.observed) > now:
+        if reuse and cache is not None and cache.verified.get(id(record)) == evidence_id:
+            for index, attachment in enumerate(record.attachments or []):
+                _check_attachment(run, origin, index, attachment.path, attachment.sha256)
+            continue
+        before = len(run.problems)
+        _check_evidence(run, catalog, ref, evidence_id, record, origin, now)
+        if cache is not None and len(run.problems) == before:
+            cache.verified[id(record)] = evidence_id
+
+
+def _check_evidence(
+    run: _Run,
+    catalog: Catalog,
+    ref: Callable[..., str | None],
+    evidence_id: str,
+    record: Evidence,
+    origin: Origin,
+    now: dt.datetime,
+) -> None:
+    """Every cross-check of one evidence record."""
+    if observed_moment(record.observed) > now:
+        run.add(
+            origin,
+            ("observed",),
+            f"observed {record.observed.isoformat()} is in the future: evidence records facts already seen",
+        )
+    if record.kind in VERIFICATION_KINDS and record.result is None:
+        run.add(origin, (), f"missing required field 'result' (pass or fail) for a {record.kind} record")
+    if record.severity is not None and record.kind != "risk-raised":
+        run.add(origin, ("severity",), "severity is for risk-raised records only: remove it or change the kind")
+    for index, about in enumerate(record.about):
+        kind, _, ident = about.partition(":")
+        ref(kind, ident, origin, ("about", index))
+    for gate_ref in record.assess:
+        ref("gate", gate_ref, origin, ("assess", gate_ref), key=True)
+    for index, other in enumerate(record.supersedes):
+        if other == evidence_id:
+            run.add(origin, ("supersedes", index), "a record cannot supersede itself")
+        else:
+            ref("evidence", other, origin, ("supersedes", index))
+    for index, other in enumerate(record.resolves):
+        target = ref("evidence", other, origin, ("resolves", index))
+        if target is not None and catalog.evidence[target].kind != "risk-raised":
             run.add(
                 origin,
-                ("observed",),
-                f"observed {record.observed.isoformat()} is in the future: evidence records facts already seen",
+                ("resolves", index),
+                f"'{other}' is a {catalog.evidence[target].kind} record: resolves closes risk-raised records only",
             )
-        if record.kind in VERIFICATION_KINDS and record.result is None:
-            run.add(origin, (), f"missing required field 'result' (pass or fail) for a {record.kind} record")
-        if record.severity is not None and record.kind != "risk-raised":
-            run.add(origin, ("severity",), "severity is for risk-raised records only: remove it or change the kind")
-        for index, about in enumerate(record.about):
-            kind, _, ident = about.partition(":")
-            ref(kind, ident, origin, ("about", index))
-        for gate_ref in record.assess:
-            ref("gate", gate_ref, origin, ("assess", gate_ref), key=True)
-        for index, other in enumerate(record.supersedes):
-            if other == evidence_id:
-                run.add(origin, ("supersedes", index), "a record cannot supersede itself")
-            else:
-                ref("evidence", other, origin, ("supersedes", index))
-        for index, other in enumerate(record.resolves):
-            target = ref("evidence", other, origin, ("resolves", index))
-            if target is not None and catalog.evidence[target].kind != "risk-raised":
-                run.add(
-                    origin,
-                    ("resolves", index),
-                    f"'{other}' is a {catalog.evidence[target].kind} record: resolves closes risk-raised records only",
-                )
-        for index, attachment in enumerate(record.attachments or []):
-            _check_attachment(run, origin, index, attachment.path, attachment.sha256)
+    for index, attachment in enumerate(record.attachments or []):
+        _check_attachment(run, origin, index, attachment.path, attachment.sha256)
 
 
 # ------------------------------------------------------------------------ entry

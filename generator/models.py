@@ -11,6 +11,7 @@ distinct from an explicit empty list ("declared none").
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -397,8 +398,12 @@ class Evidence(Record):
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def observed_moment(value: dt.date | dt.datetime) -> dt.datetime:
-    """An ``observed`` value as a UTC moment: a date means the start of that day."""
+    """An ``observed`` value as a UTC moment: a date means the start of that day.
+
+    Memoized (a pure function of an immutable value): a history asks for the same
+    dates once per commit."""
     if isinstance(value, dt.datetime):
         return value
     return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)

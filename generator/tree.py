@@ -209,6 +209,8 @@ class GitTree:
         self._blobs = blobs
         self._entries: dict[str, Entry] = {}
         self._children: dict[str, dict[str, Entry]] = {}
+        self._evidence: dict[str, int] = {}
+        """Evidence record stem -> how many record files have it (kept up to date by ``apply``)."""
 
     @classmethod
     def at(cls, root: Path, commit: str, blobs: Blobs, prefix: str = "") -> GitTree:
@@ -232,6 +234,9 @@ class GitTree:
                 self._remove(change.rel)
             else:
                 self._remove(change.rel)
+                if _is_record(change.rel) and change.mode.startswith("100"):
+                    stem = _stem(change.rel)
+                    self._evidence[stem] = self._evidence.get(stem, 0) + 1
                 kind: EntryKind = (
                     "link" if change.mode == "120000" else "file" if change.mode.startswith("100") else "other"
                 )
@@ -249,8 +254,14 @@ class GitTree:
             child = self._entries[parent] = Entry(parent, "dir")
 
     def _remove(self, rel: str) -> None:
-        if self._entries.pop(rel, None) is None:
+        entry = self._entries.pop(rel, None)
+        if entry is None:
             return
+        if entry.kind == "file" and _is_record(rel):
+            stem = _stem(rel)
+            self._evidence[stem] -= 1
+            if not self._evidence[stem]:
+                del self._evidence[stem]
         while True:
             parent, _, name = rel.rpartition("/")
             siblings = self._children.get(parent)
@@ -281,11 +292,12 @@ class GitTree:
 
     def evidence_ids(self) -> set[str]:
         """Ids (file stems) of the evidence record files in this revision."""
-        return {
-            rel.rsplit("/", 1)[1][: -len(".yaml")]
-            for rel, entry in self._entries.items()
-            if entry.kind == "file"
-            and rel.endswith(".yaml")
-            and rel.startswith("evidence/")
-            and not rel.startswith("evidence/files/")
-        }
+        return set(self._evidence)
+
+
+def _is_record(rel: str) -> bool:
+    return rel.startswith("evidence/") and rel.endswith(".yaml") and not rel.startswith("evidence/files/")
+
+
+def _stem(rel: str) -> str:
+    return rel.rsplit("/", 1)[1][: -len(".yaml")]

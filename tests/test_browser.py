@@ -10,17 +10,14 @@ Screenshots go to ``$READINESS_ARTIFACTS`` (default: tests/artifacts/ in the rep
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 import pytest
@@ -42,6 +39,8 @@ try:
     PLAYWRIGHT_IMPORT_ERROR: str | None = None
 except ImportError as exc:  # pragma: no cover - depends on the environment
     PLAYWRIGHT_IMPORT_ERROR = f"{type(exc).__name__}: {exc}"
+
+from tests.webserver import serve_directory
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-28"
@@ -99,11 +98,6 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped records, built once with the real CLI."""
@@ -126,16 +120,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def base_url(site_dir: Path) -> Iterator[str]:
     """Serve the built site on 127.0.0.1 with a free port; yields 'http://127.0.0.1:PORT/'."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_directory(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -516,19 +502,10 @@ def test_alias_redirect_works_in_the_browser(browser: Browser, tmp_path: Path) -
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with serve_directory(root / "site") as base:
         page = browser.new_page()
         # "applications" is a former id of the repo "apps".
         page.goto(base + "owners/applications/")
         expect(page).to_have_url(base + "owners/apps/")
         expect(page.locator("article h1")).to_have_text(re.compile("^Owner apps"))
         page.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)

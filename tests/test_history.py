@@ -340,3 +340,23 @@ def test_moves_and_deletions_follow_the_tree(cli: Cli, repo: Repo) -> None:
     rows = [(t["id"], t["from"], t["to"], t["commit"], t["evidence"]) for t in document["transitions"]]  # type: ignore[attr-defined]
     assert not any(commit == moved for *_, commit, _ in rows)  # a move adds nothing and changes nothing
     assert ("T-G01", "ready", "unknown", removed, []) in rows
+
+
+def test_a_removed_target_makes_unchanged_records_invalid_again(cli: Cli, repo: Repo) -> None:
+    # Records checked at one commit are not checked again while nothing they could
+    # reference disappears; removing the gate they assess must still be caught.
+    repo.commit("2026-06-01", "catalog", dict(MINIMAL))
+    repo.commit("2026-06-02", "look", {"evidence/2026/a.yaml": assessment("2026-06-02", "T-G01", "partial")})
+    gates = "- {id: T-G01, title: First gate, requirement: x}\n- {id: T-G02, title: Second, requirement: y}\n"
+    repo.commit("2026-06-03", "add a gate", {"data/gates.yaml": gates})
+    removed = repo.commit(
+        "2026-06-04",
+        "drop the first gate",
+        {
+            "data/gates.yaml": "- {id: T-G02, title: Second, requirement: y}\n",
+            "data/waves.yaml": "- {id: wave-a, title: W, gates: [T-G02]}\n",
+        },
+    )
+    gaps = history(cli, repo.root)["gaps"]
+    assert isinstance(gaps, list) and [g["commit"] for g in gaps] == [removed]
+    assert any("unknown gate 'T-G01'" in p for p in gaps[0]["problems"])

@@ -12,15 +12,12 @@ tests/test_browser.py (Debian's Chromium, skipped without it unless CI=true).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import json
 import re
 import shutil
 import subprocess
 import tarfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +42,7 @@ from tests.test_browser import (
     _unavailable,
 )
 from tests.test_history import Repo, assessment
+from tests.webserver import serve_directory
 
 INPUTS = ("mkdocs.yml", "docs", "data", "evidence")
 FIRST_DATE = "2026-06-15"
@@ -344,11 +342,6 @@ def test_a_fresh_clone_publishes_on_top_of_the_pushed_branch(tmp_path: Path) -> 
 # Material's version selector, in Chromium
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def pages_url(published: Published, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The pages branch exported (git archive keeps mike's symlinks) and served on 127.0.0.1."""
@@ -359,16 +352,8 @@ def pages_url(published: Published, tmp_path_factory: pytest.TempPathFactory) ->
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")
     assert (target / "latest").is_symlink()
-    handler = functools.partial(_QuietHandler, directory=str(target))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="pages-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_directory(target, "pages-server") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -321,22 +321,10 @@ def write(root: Path, catalog: Catalog, data: dict[str, Any], name: str) -> Path
     Raises :class:`~generator.errors.ReadinessError` (and leaves nothing behind)
     when the file cannot be written or the catalog does not validate with it.
     """
-    from ..authoring import _check_written, _record_path, _Undo, slugify
-    from ..errors import ReadinessError
+    from ..authoring import slugify, write_record_file
 
     text = render(data)
     observed: dt.datetime = data["observed"]
     date = observed.date()
     directory = Path(root) / "evidence" / str(date.year)
-    undo = _Undo()
-    try:
-        undo.mkdir(directory)
-        path = _record_path(catalog, directory, f"{date.isoformat()}-{slugify(name, data['kind'])}", text, undo)
-    except OSError as exc:
-        undo.run()
-        raise ReadinessError(f"cannot write the record: {exc}") from exc
-    except BaseException:
-        undo.run()
-        raise
-    _check_written(Path(root), path, undo)
-    return path
+    return write_record_file(root, catalog, directory, f"{date.isoformat()}-{slugify(name, data['kind'])}", text)
