@@ -59,10 +59,11 @@ def make_history_repo(out: Path, size: str = "medium", commits: int = 300, seed:
         _git(out, "config", "user.email", "bench@example.invalid")
         shutil.copytree(source / "data", out / "data")
         shutil.copytree(source / "evidence" / "files", out / "evidence" / "files")
-        per_commit = max(1, -(-len(records) // commits))
+        commits = max(1, min(commits, len(records)))
+        bounds = [round(i * len(records) / commits) for i in range(commits + 1)]
         made = 0
-        for start in range(0, len(records), per_commit):
-            batch = records[start : start + per_commit]
+        for start, stop in zip(bounds, bounds[1:], strict=False):
+            batch = records[start:stop]
             for path in batch:
                 target = out / path.relative_to(source)
                 target.parent.mkdir(parents=True, exist_ok=True)

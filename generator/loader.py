@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import difflib
 import fnmatch
+import functools
 import gc
 import hashlib
 import re
@@ -74,8 +75,8 @@ class ParseCache:
         """Blob id -> (sha256, possible secrets) of an attachment."""
         self.keys: frozenset[tuple[str, object]] | None = None
         """Every id and alias of the previous load (evidence with its record's identity)."""
-        self.verified: dict[int, str] = {}
-        """id(record) -> evidence id of records whose references all resolved in the previous load."""
+        self.verified: dict[int, tuple[str, str]] = {}
+        """id(record) -> (kind, id) of records whose references all resolved in an earlier load."""
 
     def stable(self, catalog: Catalog) -> bool:
         """True when nothing the previous load had was removed or replaced: references that
@@ -439,7 +440,13 @@ def _one_file(tree: Tree, rel: str, model: type[BaseModel], kind: str) -> _FileR
 
 
 def _load_one(run: _Run, entry: Entry, model: type[BaseModel], kind: str) -> Any:
-    records = run.take(_cached(run, entry, lambda: _one_file(run.tree, entry.rel, model, kind)))
+    cache = run.cache
+    result = cache.files.get((entry.blob, entry.rel)) if cache is not None and entry.blob is not None else None
+    if result is None:
+        result = _cached(run, entry, lambda: _one_file(run.tree, entry.rel, model, kind))
+    if result.problems or result.broken or result.secrets:
+        run.take(result)
+    records = result.records
     return records[0][0] if records else None
 
 
@@ -600,50 +607,33 @@ def _attachment(run: _Run, entry: Entry) -> tuple[str, list[Finding]]:
 def _cross_check(run: _Run, catalog: Catalog, now: dt.datetime) -> None:
     ref = _ref_checker(run, catalog)
     origins = catalog.origins
+    cache = run.cache
+    # Records that passed in the previous load of a history need no second look while
+    # nothing they could reference disappeared (records are immutable, identity is the key).
+    verified: dict[int, tuple[str, str]] = cache.verified if cache is not None else {}
+    reuse = cache is not None and cache.stable(catalog)
+
+    def done(kind: str, ident: str, record: object, before: int) -> None:
+        if cache is not None and len(run.problems) == before:
+            verified[id(record)] = (kind, ident)
 
     for env_id, env in catalog.environments.items():
         if env.owner is not None:
             ref("repo", env.owner, origins[("environment", env_id)], ("owner",))
 
     for service_id, service in catalog.services.items():
-        origin = origins[("service", service_id)]
-        if service.owner is not None:
-            ref("repo", service.owner, origin, ("owner",))
-        for d_index, deployment in enumerate(service.deployments or []):
-            ref("environment", deployment.environment, origin, ("deployments", d_index, "environment"))
-        for s_index, store in enumerate(service.stores or []):
-            if store.backup is not None and store.backup.owner is not None:
-                ref("repo", store.backup.owner, origin, ("stores", s_index, "backup", "owner"))
-        for index, other in enumerate(service.depends_on or []):
-            target = ref("service", other, origin, ("depends_on", index))
-            if target == service_id:
-                run.add(origin, ("depends_on", index), "a service cannot depend on itself")
+        if reuse and verified.get(id(service)) == ("service", service_id):
+            continue
+        before = len(run.problems)
+        _check_service(run, ref, service_id, service, origins[("service", service_id)])
+        done("service", service_id, service, before)
 
     for gate_id, gate in catalog.gates.items():
-        origin = origins[("gate", gate_id)]
-        for index, owner in enumerate(gate.owners):
-            ref("repo", owner, origin, ("owners", index))
-        for index, required in enumerate(gate.requires):
-            ref("gate", required, origin, ("requires", index))
-        if gate.service is not None:
-            ref("service", gate.service, origin, ("service",))
-        for c_index, check in enumerate(gate.checks):
-            for f_index, name in enumerate(check.fields or []):
-                message = check_field_problem(check.select, name)
-                if message:
-                    run.add(origin, ("checks", c_index, "fields", f_index), message)
-            for key in check.where or {}:
-                message = check_field_problem(check.select, key, top_level=True)
-                if message:
-                    run.add(origin, ("checks", c_index, "where", key), message, key=True)
-            if check.max_age_days is not None and check.evidence is None:
-                run.add(
-                    origin,
-                    ("checks", c_index, "max_age_days"),
-                    "max_age_days applies to the check's evidence: add 'evidence: <kind>' or remove it",
-                )
-            if not check.fields and check.evidence is None:
-                run.add(origin, ("checks", c_index), "a check needs 'fields', 'evidence' or both")
+        if reuse and verified.get(id(gate)) == ("gate", gate_id):
+            continue
+        before = len(run.problems)
+        _check_gate(run, ref, gate, origins[("gate", gate_id)])
+        done("gate", gate_id, gate, before)
     _cycles(run, catalog)
 
     for wave_id, wave in catalog.waves.items():
@@ -653,18 +643,57 @@ def _cross_check(run: _Run, catalog: Catalog, now: dt.datetime) -> None:
         for index, service_ref in enumerate(wave.services or []):
             ref("service", service_ref, origin, ("services", index))
 
-    cache = run.cache
-    reuse = cache is not None and cache.stable(catalog)
     for evidence_id, record in catalog.evidence.items():
         origin = origins[("evidence", evidence_id)]
-        if reuse and cache is not None and cache.verified.get(id(record)) == evidence_id:
+        if reuse and verified.get(id(record)) == ("evidence", evidence_id):
             for index, attachment in enumerate(record.attachments or []):
                 _check_attachment(run, origin, index, attachment.path, attachment.sha256)
             continue
         before = len(run.problems)
         _check_evidence(run, catalog, ref, evidence_id, record, origin, now)
-        if cache is not None and len(run.problems) == before:
-            cache.verified[id(record)] = evidence_id
+        done("evidence", evidence_id, record, before)
+
+
+def _check_service(
+    run: _Run, ref: Callable[..., str | None], service_id: str, service: Service, origin: Origin
+) -> None:
+    if service.owner is not None:
+        ref("repo", service.owner, origin, ("owner",))
+    for d_index, deployment in enumerate(service.deployments or []):
+        ref("environment", deployment.environment, origin, ("deployments", d_index, "environment"))
+    for s_index, store in enumerate(service.stores or []):
+        if store.backup is not None and store.backup.owner is not None:
+            ref("repo", store.backup.owner, origin, ("stores", s_index, "backup", "owner"))
+    for index, other in enumerate(service.depends_on or []):
+        target = ref("service", other, origin, ("depends_on", index))
+        if target == service_id:
+            run.add(origin, ("depends_on", index), "a service cannot depend on itself")
+
+
+def _check_gate(run: _Run, ref: Callable[..., str | None], gate: Gate, origin: Origin) -> None:
+    for index, owner in enumerate(gate.owners):
+        ref("repo", owner, origin, ("owners", index))
+    for index, required in enumerate(gate.requires):
+        ref("gate", required, origin, ("requires", index))
+    if gate.service is not None:
+        ref("service", gate.service, origin, ("service",))
+    for c_index, check in enumerate(gate.checks):
+        for f_index, name in enumerate(check.fields or []):
+            message = check_field_problem(check.select, name)
+            if message:
+                run.add(origin, ("checks", c_index, "fields", f_index), message)
+        for key in check.where or {}:
+            message = check_field_problem(check.select, key, top_level=True)
+            if message:
+                run.add(origin, ("checks", c_index, "where", key), message, key=True)
+        if check.max_age_days is not None and check.evidence is None:
+            run.add(
+                origin,
+                ("checks", c_index, "max_age_days"),
+                "max_age_days applies to the check's evidence: add 'evidence: <kind>' or remove it",
+            )
+        if not check.fields and check.evidence is None:
+            run.add(origin, ("checks", c_index), "a check needs 'fields', 'evidence' or both")
 
 
 def _check_evidence(
@@ -815,5 +844,6 @@ def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) ->
 _SLUG = re.compile(SLUG_PATTERN)
 
 
+@functools.lru_cache(maxsize=65536)
 def _valid_slug(text: str) -> bool:
     return len(text) <= 64 and _SLUG.match(text) is not None

@@ -32,10 +32,11 @@ class Entry:
     size: int = 0
     blob: str | None = None
     """Git object id, when read from a revision: the cache key of its content."""
+    name: str = field(init=False, repr=False, compare=False)
+    """The last path segment (computed once: histories ask for it on every commit)."""
 
-    @property
-    def name(self) -> str:
-        return self.rel.rsplit("/", 1)[-1]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", self.rel.rsplit("/", 1)[-1])
 
 
 class TooLarge(Exception):
