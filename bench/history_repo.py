@@ -12,6 +12,7 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import subprocess
@@ -62,7 +63,7 @@ def make_history_repo(out: Path, size: str = "medium", commits: int = 300, seed:
         commits = max(1, min(commits, len(records)))
         bounds = [round(i * len(records) / commits) for i in range(commits + 1)]
         made = 0
-        for start, stop in zip(bounds, bounds[1:], strict=False):
+        for start, stop in itertools.pairwise(bounds):
             batch = records[start:stop]
             for path in batch:
                 target = out / path.relative_to(source)
