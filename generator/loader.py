@@ -414,6 +414,22 @@ def _list_file(tree: Tree, rel: str, model: type[BaseModel], kind: str) -> _File
     return result
 
 
+def _plan_file(tree: Tree, rel: str) -> _FileResult:
+    """The optional probe plan: validated and scanned for secrets like every record file."""
+    from .probes.plan import Plan
+
+    result = _FileResult()
+    parsed = _read(tree, rel, result.problems, result.secrets)
+    if parsed is None or parsed.value is yamlstrict.INVALID or parsed.value is None:
+        return result
+    file = _File(rel, parsed.node, result)
+    if not isinstance(parsed.value, dict):
+        file.add(Origin(rel), (), "expected a mapping with 'probes:' (a list of probes)")
+    else:
+        _validate(file, Plan, parsed.value, Origin(rel))
+    return result
+
+
 def _one_file(tree: Tree, rel: str, model: type[BaseModel], kind: str) -> _FileResult:
     """A file holding one record (a service, an evidence record)."""
     result = _FileResult()
@@ -792,6 +808,10 @@ def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) ->
     for wave, origin in _load_list(run, "data/waves.yaml", Wave, "wave"):
         if _register(run, catalog, "wave", wave.id, wave.aliases, origin):
             catalog.waves[wave.id] = wave
+
+    plan = tree.entry("data/probes.yaml")
+    if plan is not None and plan.kind == "file":
+        run.take(_cached(run, plan, lambda: _plan_file(run.tree, "data/probes.yaml")))
 
     service_files, evidence_files = _discover(tree, run)
     for entry in service_files:

@@ -216,3 +216,17 @@ def test_scanning_the_shipped_data_finds_nothing(cli: Cli, tmp_path: Path) -> No
     shutil.copytree(REPO / "data", root / "data")
     shutil.copytree(REPO / "evidence", root / "evidence")
     assert cli("validate", root=root).code == 0
+
+
+def test_the_probe_plan_is_validated_and_scanned(cli: Cli, catalog_dir: MakeCatalog) -> None:
+    plan = "probes:\n  - name: registry\n    probe: http\n    url: https://ops:Pr0d-Pa55word@registry.example/v2/\n"
+    result = cli("validate", root=catalog_dir({"data/probes.yaml": plan}))
+    assert result.code == 1
+    assert next(line for line in located(result, "data/probes.yaml") if "possible" in line).startswith(
+        "data/probes.yaml:4:22: possible password in URL 'Pr0d…'"
+    )
+    _assert_not_leaked("Pr0d-Pa55word", result)
+    typo = cli(
+        "validate", root=catalog_dir({"data/probes.yaml": "probes:\n  - name: x\n    probe: http\n    knd: y\n"})
+    )
+    assert typo.code == 1 and "data/probes.yaml:4:5: unknown field 'knd'" in typo.stdout
