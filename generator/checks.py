@@ -68,6 +68,8 @@ def check_field_problem(select: str, name: str, *, top_level: bool = False) -> s
         fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
         if part not in fields:
             known = sorted(fields) + ([] if depth or top_level else list(virtual))
+            if not known:
+                return f"{select} have no field '{name}': '{'.'.join(parts[:depth])}' holds no fields"
             return f"{select} have no field '{name}' (known: {', '.join(known)})"
         model = _sub_model(fields[part].annotation)
     return None
@@ -90,9 +92,11 @@ def is_present(value: Any) -> bool:
 
 
 def field_value(entity: Any, name: str) -> Any:
+    """The value at a dotted field path, or ``None`` when any key on the way was not written
+    (a field the model fills with a default, like ``aliases: []``, is still absent)."""
     value = entity
     for part in name.split("."):
-        if value is None:
+        if value is None or part not in getattr(value, "model_fields_set", ()):
             return None
         value = getattr(value, part, None)
     return value
@@ -153,10 +157,13 @@ def _retired(kind: str, ident: str, catalog: Catalog) -> bool:
 
 
 def _matches(entity: Any, where: dict[str, list[Any]]) -> bool:
+    """Every ``where`` key's written value is among those listed (``true`` is not ``1``)."""
     for key, allowed in where.items():
-        value = getattr(entity, key, None)
+        value = field_value(entity, key)
         values = value if isinstance(value, list) else [value]
-        if not any(item in allowed for item in values if item is not None):
+        if not any(
+            type(item) is type(option) and item == option for item in values if item is not None for option in allowed
+        ):
             return False
     return True
 
@@ -251,7 +258,8 @@ def evaluate_check(
                     age = (as_of.date() - day).days
                     if age > check.max_age_days:
                         reasons.append(
-                            f"latest {check.evidence} record {used} is {age} days old (at most {check.max_age_days})"
+                            f"latest {check.evidence} record {used} is {age} days old (at most "
+                            f"{check.max_age_days} {'day' if check.max_age_days == 1 else 'days'})"
                         )
         results.append(CheckResult(gate_id, index, ref, not reasons, tuple(reasons), used))
     return results

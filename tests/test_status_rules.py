@@ -228,7 +228,7 @@ def test_check_evidence_age_and_result(derive_gates: Derive) -> None:
         }
     )
     text = reasons(result, "T-G01")
-    assert "store:svc-db: latest backup-verified record b1 is 8 days old (at most 7)" in text
+    assert "store:svc-db: latest backup-verified record b1 is 8 days old (at most 7 days)" in text
     assert "store:svc-files: lacks backup.location; latest backup-verified record b2 (2026-06-29) did not pass" in text
 
 
@@ -556,3 +556,39 @@ def test_scorecards_collect_results_per_entity(derive_gates: Derive) -> None:
     card = result.scorecards["store:svc-db"]
     assert [(r.gate, r.passed) for r in card] == [("T-G01", True)]
     assert [(r.gate, r.passed) for r in result.scorecards["store:svc-files"]] == [("T-G01", False)]
+
+
+def test_a_wave_whose_gates_are_all_retired_has_passed(derived: Derive) -> None:
+    gates = "- {id: T-G01, title: a, requirement: x, retired: true}\n- {id: T-G02, title: b, requirement: x}\n"
+    result = derived({"data/gates.yaml": gates, "data/waves.yaml": "- {id: w, title: W, gates: [T-G01]}\n"})
+    assert (result.waves["w"].status, [r.text for r in result.waves["w"].reasons]) == (
+        "passed",
+        ["requires no active gate"],
+    )
+
+
+def test_fields_with_model_defaults_are_absent_until_written(derived: Derive) -> None:
+    gates = """\
+        - id: T-G01
+          title: a
+          requirement: x
+          checks:
+            - {select: waves, fields: [retired, aliases]}
+            - {select: stores, fields: [aliases]}
+        """
+    result = derived({"data/gates.yaml": gates})
+    assert result.gates["T-G01"].status == "unknown"
+    reasons = [r.reasons for r in result.gates["T-G01"].results]
+    assert reasons == [("lacks retired", "lacks aliases"), ("lacks aliases",)]
+
+
+def test_where_compares_values_with_their_type(derived: Derive) -> None:
+    gates = """\
+        - id: T-G01
+          title: a
+          requirement: x
+          checks:
+            - {select: waves, where: {retired: [0]}, fields: [notes]}
+        """
+    result = derived({"data/gates.yaml": gates})
+    assert result.gates["T-G01"].results == ()
