@@ -13,7 +13,9 @@ from generator.loader import load_catalog
 from generator.status import derive
 from tests.conftest import REPO, Result
 
-SEED = REPO.parent / "shared" / "seed" / "ops-hub-readiness-gates.md"
+SEED = REPO / "tests" / "seed" / "ops-hub-readiness-gates.md"
+"""The readiness document this project replaces, kept with the tests so that the users' CI has it too."""
+SHARED_SEED = REPO.parent / "shared" / "seed" / "ops-hub-readiness-gates.md"
 
 
 def _seed_rows() -> list[list[str]]:
@@ -38,6 +40,12 @@ def seed_waves() -> dict[str, tuple[str, list[str]]]:
         if cells[0].startswith("`wave-"):
             waves[cells[0].strip("`")] = (cells[1], re.findall(r"OPS-G\d+", cells[2]))
     return waves
+
+
+def test_the_kept_seed_is_the_shared_one() -> None:
+    if not SHARED_SEED.is_file():
+        pytest.skip(f"no shared seed beside the repository ({SHARED_SEED}); the kept copy is used")
+    assert SEED.read_text(encoding="utf-8") == SHARED_SEED.read_text(encoding="utf-8")
 
 
 def test_validate_shipped_data(cli: Callable[..., Result]) -> None:
