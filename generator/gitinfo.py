@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return proc.stdout.strip() if proc.returncode == 0 else None
+from .tree import GitError, git
 
 
 def head_commit(root: Path) -> str | None:
     """Full sha of HEAD when ``root`` is inside a git checkout with at least one commit."""
-    if _git(root, "rev-parse", "--is-inside-work-tree") != "true":
+    try:
+        if git(root, "rev-parse", "--is-inside-work-tree").strip() != "true":
+            return None
+        return git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip() or None
+    except GitError:
         return None
-    sha = _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-    return sha or None

@@ -134,11 +134,6 @@ def _log(root: Path, *args: str) -> list[tuple[Commit, list[Change]]]:
     return result
 
 
-def commits(root: Path) -> list[Commit]:
-    """First-parent commits that changed data/ or evidence/, oldest first."""
-    return [commit for commit, _ in _log(root)]
-
-
 def commit_info(root: Path, revision: str) -> Commit:
     out = git(root, "show", "-s", f"--format=%H{_FIELD}%ct{_FIELD}%an{_FIELD}%s", revision, "--")
     sha, stamp, author, subject = out.strip("\n").split(_FIELD, 3)

@@ -549,10 +549,9 @@ def _alias_files(site: _Site, out: Rendered) -> None:
             if kind == "service" and catalog.service_retired(canonical):
                 continue
             out.files[f"{section}/{old}/index.html"] = redirect_html(f"../{new}/", f"{section}/{new}/")
-            for suffix in (".json",):
-                source = f"{API_ROOT}/{section}/{new}{suffix}"
-                if source in out.files:
-                    out.files[f"{API_ROOT}/{section}/{old}{suffix}"] = out.files[source]
+            document = out.files.get(f"{API_ROOT}/{section}/{new}.json")
+            if document is not None:
+                out.files[f"{API_ROOT}/{section}/{old}.json"] = document
             if kind in ("gate", "wave"):
                 out.files[f"badges/{section}/{old}.svg"] = out.files[f"badges/{section}/{new}.svg"]
                 out.files[f"embed/{section}/{old}/index.html"] = out.files[f"embed/{section}/{new}/index.html"]

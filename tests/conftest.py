@@ -6,9 +6,10 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,3 +100,42 @@ def run_cli(*args: str, root: Path | None = None, env: dict[str, str] | None = N
 @pytest.fixture
 def cli() -> Callable[..., Result]:
     return run_cli
+
+
+# ------------------------------------------------------------------ Chromium
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MISSING = "chromium not installed: .ci/run installs it with apt-get install chromium"
+
+
+def _unavailable(reason: str) -> None:
+    """Skip loudly; under CI a missing browser is a failure, never a silent skip."""
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright (shared by the browser and publishing tests)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _unavailable(f"{MISSING} (playwright cannot be imported: {type(exc).__name__}: {exc})")
+        raise
+    if not CHROMIUM.is_file():
+        _unavailable(f"{MISSING} ({CHROMIUM} is missing)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -10,6 +10,7 @@ Screenshots go to ``$READINESS_ARTIFACTS`` (default: tests/artifacts/ in the rep
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -22,7 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-try:
+# Without playwright the `browser` fixture (conftest) skips, or fails under CI, and says why.
+with contextlib.suppress(ImportError):
     from playwright.sync_api import (
         Browser,
         BrowserContext,
@@ -33,27 +35,12 @@ try:
         Response,
         ViewportSize,
         expect,
-        sync_playwright,
     )
-
-    PLAYWRIGHT_IMPORT_ERROR: str | None = None
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    PLAYWRIGHT_IMPORT_ERROR = f"{type(exc).__name__}: {exc}"
 
 from tests.webserver import serve_directory
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-28"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-MISSING = "chromium not installed: .ci/run installs it with apt-get install chromium"
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}  # wide enough for Material's top tabs and header search box
 
 # Every attribute named on* is an inline event handler; these may carry a javascript: URL.
@@ -91,13 +78,6 @@ BACKGROUND_JS = """
 """
 
 
-def _unavailable(reason: str) -> None:
-    """Skip loudly; under CI a missing browser is a failure, never a silent skip."""
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"CI=true but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped records, built once with the real CLI."""
@@ -122,20 +102,6 @@ def base_url(site_dir: Path) -> Iterator[str]:
     """Serve the built site on 127.0.0.1 with a free port; yields 'http://127.0.0.1:PORT/'."""
     with serve_directory(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if PLAYWRIGHT_IMPORT_ERROR is not None:
-        _unavailable(f"{MISSING} (playwright cannot be imported: {PLAYWRIGHT_IMPORT_ERROR})")
-    if not CHROMIUM.is_file():
-        _unavailable(f"{MISSING} ({CHROMIUM} is missing)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @dataclass

@@ -33,13 +33,8 @@ from generator.errors import ReadinessError, UsageError
 from generator.publish import PublishReport, publish
 from tests.conftest import REPO, write_files
 from tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    MISSING,
-    PLAYWRIGHT_IMPORT_ERROR,
     VIEWPORT,
     Tracker,
-    _unavailable,
 )
 from tests.test_history import Repo, assessment
 from tests.webserver import serve_directory
@@ -354,22 +349,6 @@ def pages_url(published: Published, tmp_path_factory: pytest.TempPathFactory) ->
     assert (target / "latest").is_symlink()
     with serve_directory(target, "pages-server") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if PLAYWRIGHT_IMPORT_ERROR is not None:
-        _unavailable(f"{MISSING} (playwright cannot be imported: {PLAYWRIGHT_IMPORT_ERROR})")
-    if not CHROMIUM.is_file():
-        _unavailable(f"{MISSING} ({CHROMIUM} is missing)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_version_selector_switches_from_1_0_to_2_0(browser: Any, pages_url: str) -> None:
