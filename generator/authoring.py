@@ -41,13 +41,15 @@ from .catalog import Catalog
 from .errors import Problem, ReadinessError, UsageError, ValidationFailed
 from .models import (
     EVIDENCE_KINDS,
-    GATE_PATTERN,
+    FAILED_READY_FIX,
     LINE_PATTERN,
     REF_KINDS,
-    REF_PATTERN,
-    SLUG_PATTERN,
     VERIFICATION_KINDS,
     Evidence,
+    is_gate_id,
+    is_ref,
+    is_slug,
+    ready_despite_failure,
 )
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/evidence.schema.json"
@@ -76,9 +78,6 @@ FIELD_ORDER = (
     "resolves",
 )
 
-_SLUG_RE = re.compile(SLUG_PATTERN)
-_GATE_RE = re.compile(GATE_PATTERN)
-_REF_RE = re.compile(REF_PATTERN)
 _LINE_RE = re.compile(LINE_PATTERN)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _MAX_SUFFIX = 999
@@ -245,10 +244,25 @@ class _Checked:
 
 
 def _check_line(option: str, value: str | None, problems: list[str]) -> None:
-    """A one-line text option (when given): not blank, no line breaks."""
-    if value is None or _LINE_RE.match(value):
+    """A one-line text option (when given): not blank, no line breaks, no hidden characters."""
+    if value is None:
         return
-    problems.append(f"{option}: must be one line of text" if value.strip() else f"{option}: must not be blank")
+    if not _LINE_RE.fullmatch(value):
+        problems.append(f"{option}: must be one line of text" if value.strip() else f"{option}: must not be blank")
+        return
+    _check_characters(option, value, problems)
+
+
+def _check_characters(option: str, value: str, problems: list[str]) -> None:
+    """Text options hold what records may hold: no control, bidirectional or zero-width characters."""
+    match = yamlstrict.FORBIDDEN.search(value)
+    if match is not None:
+        problems.append(f"{option}: holds {yamlstrict.describe_character(match.group())}: remove it")
+
+
+def normalize_newlines(text: str) -> str:
+    """Markdown pasted from Windows or old Mac files: CRLF and CR become LF (records hold no CR)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _check_file(root: Path, path: Path, problems: list[str]) -> str | None:
@@ -313,13 +327,13 @@ def _check_form(
             f"--observed {observed.isoformat()}: is after today ({today.isoformat()}): evidence records facts already seen"
         )
     for ref in about:
-        if not _REF_RE.match(ref) or len(ref) > 80:
+        if not is_ref(ref):
             problems.append(
                 f"--about {ref}: not a valid reference: write kind:id with kind one of {', '.join(REF_KINDS)} "
                 "(e.g. store:gitea-db)"
             )
     for gate, status in assess.items():
-        if not _GATE_RE.match(gate) or len(gate) > 64:
+        if not is_gate_id(gate):
             problems.append(
                 f"--assess {gate}={status}: '{gate}' is not a valid gate id: "
                 "use uppercase parts joined by '-', like OPS-G05"
@@ -331,6 +345,8 @@ def _check_form(
             )
     if result is not None and result not in RESULTS:
         problems.append(f"--result {result}: use pass or fail")
+    for gate in ready_despite_failure(result, assess):
+        problems.append(f"--assess {gate}=ready: {FAILED_READY_FIX}")
     if result is None and kind in VERIFICATION_KINDS:
         problems.append(f"--result (pass or fail) is required for {kind} records")
     if severity is not None:
@@ -340,11 +356,13 @@ def _check_form(
             problems.append(f"--severity is for risk-raised records only, not {kind}")
     if details is not None and not details.strip():
         problems.append("--details: must not be blank")
+    elif details is not None:
+        _check_characters("--details", normalize_newlines(details), problems)
     _check_line("--source", source, problems)
     _check_line("--submitted-by", submitted_by, problems)
     for option, ids in (("--supersedes", supersedes), ("--resolves", resolves)):
         for ident in ids:
-            if not _SLUG_RE.match(ident) or len(ident) > 64:
+            if not is_slug(ident):
                 problems.append(
                     f"{option} {ident}: not a valid evidence id (the file name without .yaml, "
                     "e.g. 2026-06-14-seed-status)"
@@ -571,6 +589,7 @@ def new_evidence(
         data["severity"] = severity
     _check_catalog(catalog, data, about=about, assess=assess, supersedes=supersedes, resolves=resolves)
     if details is not None:
+        details = normalize_newlines(details)
         data["details"] = details if details.endswith("\n") else details + "\n"
     if source is not None:
         data["source"] = source

@@ -258,6 +258,7 @@ def _run(
 ) -> None:
     """Check the record options, run the probe, print or write the record, exit 1 on a failure."""
     from .authoring import parse_assess
+    from .models import ready_despite_failure
     from .probes.record import check_refs, record_data, render, resolve_refs
     from .probes.record import write as write_record
 
@@ -273,6 +274,10 @@ def _run(
         refs, gates = resolve_refs(catalog, refs, gates)
     outcome = runner(spec)
     data = record_data(outcome, about=refs, assess=gates)
+    for gate in ready_despite_failure(outcome.result, gates):
+        click.echo(
+            f"not assessing {gate} ready: the probe failed, and a failing record cannot prove a gate ready", err=True
+        )
     if catalog is not None:
         path = write_record(root, catalog, data, outcome.name)
         click.echo(path.relative_to(root).as_posix())

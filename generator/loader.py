@@ -14,7 +14,6 @@ import fnmatch
 import functools
 import gc
 import hashlib
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from .catalog import Catalog, Origin
 from .checks import check_field_problem
 from .errors import Problem, UsageError, ValidationFailed
 from .models import (
+    FAILED_READY_FIX,
     GATE_PATTERN,
     LINE_PATTERN,
     OPT_LINE_PATTERN,
@@ -41,7 +41,10 @@ from .models import (
     Repo,
     Service,
     Wave,
+    is_slug,
     observed_moment,
+    ready_despite_failure,
+    reserved_reason,
 )
 from .secrets import Finding, mask_secrets
 from .secrets import scan as scan_secrets
@@ -215,6 +218,8 @@ def _discover(tree: Tree, run: _Run) -> tuple[list[Entry], list[Entry]]:
     while pending:
         entry = pending.pop()
         if entry.kind == "dir":
+            if _bad_name(entry, run):
+                continue
             pending.extend(tree.children(entry.rel))
         elif _is_record_file(entry, run):
             evidence.append(entry)
@@ -222,8 +227,18 @@ def _discover(tree: Tree, run: _Run) -> tuple[list[Entry], list[Entry]]:
     return services, evidence
 
 
+def _bad_name(entry: Entry, run: _Run) -> bool:
+    """A file or folder whose name holds a control, bidirectional or zero-width character."""
+    reason = yamlstrict.forbidden_in_name(entry.name)
+    if reason is not None:
+        run.problems.append(Problem(entry.rel, 1, 1, reason))
+    return reason is not None
+
+
 def _is_record_file(entry: Entry, run: _Run) -> bool:
     name = entry.name
+    if _bad_name(entry, run):
+        return False
     if name.endswith(".yml"):
         run.problems.append(Problem(entry.rel, 1, 1, "record files end in .yaml: rename it, or it is never read"))
         return False
@@ -668,6 +683,24 @@ def _cross_check(run: _Run, catalog: Catalog, now: dt.datetime) -> None:
         before = len(run.problems)
         _check_evidence(run, catalog, ref, evidence_id, record, origin, now)
         done("evidence", evidence_id, record, before)
+    _attachment_case(run, catalog)
+
+
+def _attachment_case(run: _Run, catalog: Catalog) -> None:
+    """Attachment paths that differ only by case name two files here and one file on a
+    case-insensitive filesystem (macOS, Windows): the site would not build the same there."""
+    first: dict[str, str] = {}
+    for evidence_id, record in catalog.evidence.items():
+        for index, attachment in enumerate(record.attachments or []):
+            folded = attachment.path.casefold()
+            seen = first.setdefault(folded, attachment.path)
+            if seen != attachment.path:
+                run.add(
+                    catalog.origins[("evidence", evidence_id)],
+                    ("attachments", index, "path"),
+                    f"attachment '{attachment.path}' differs from '{seen}' only by case: the two clash on "
+                    "case-insensitive filesystems; rename one of the files",
+                )
 
 
 def _check_service(
@@ -730,6 +763,8 @@ def _check_evidence(
         )
     if record.kind in VERIFICATION_KINDS and record.result is None:
         run.add(origin, (), f"missing required field 'result' (pass or fail) for a {record.kind} record")
+    for gate_ref in ready_despite_failure(record.result, record.assess):
+        run.add(origin, ("assess", gate_ref), FAILED_READY_FIX)
     if record.severity is not None and record.kind != "risk-raised":
         run.add(origin, ("severity",), "severity is for risk-raised records only: remove it or change the kind")
     for index, about in enumerate(record.about):
@@ -843,6 +878,10 @@ def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) ->
                 )
             )
             continue
+        reserved = reserved_reason(stem)
+        if reserved is not None:
+            run.problems.append(Problem(rel, 1, 1, f"evidence id '{stem}' (the file name) {reserved}"))
+            continue
         record = _load_one(run, entry, Evidence, "evidence")
         if record is None:
             continue
@@ -861,9 +900,6 @@ def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) ->
     return catalog
 
 
-_SLUG = re.compile(SLUG_PATTERN)
-
-
 @functools.lru_cache(maxsize=65536)
 def _valid_slug(text: str) -> bool:
-    return len(text) <= 64 and _SLUG.match(text) is not None
+    return is_slug(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -72,8 +73,63 @@ def _http_url(value: str) -> str:
     return value
 
 
+RESERVED_IDS: frozenset[str] = frozenset(
+    {
+        "index",
+        *("gates", "waves", "services", "environments", "owners", "evidence", "risks", "history"),
+        *("api", "badges", "embed", "assets", "search", "files", "guide"),
+        *("con", "prn", "aux", "nul"),
+        *(f"com{n}" for n in range(1, 10)),
+        *(f"lpt{n}" for n in range(1, 10)),
+    }
+)
+"""Ids that would take a page or folder the site already uses, or a name some filesystems reserve."""
+
+
+def reserved_reason(ident: str) -> str | None:
+    """Why ``ident`` (an id, or a gate's lowercase slug) cannot be used, or ``None``."""
+    name = ident.lower()
+    if name not in RESERVED_IDS:
+        return None
+    if name in ("con", "prn", "aux", "nul") or name[:3] in ("com", "lpt"):
+        return "is a device name that Windows filesystems reserve: choose another id"
+    return f"is reserved: the site uses '{name}' for its own pages; choose another id"
+
+
+def _not_reserved(value: str) -> str:
+    reason = reserved_reason(value)
+    if reason is not None:
+        raise ValueError(reason)
+    return value
+
+
+_SLUG_FULL = re.compile(SLUG_PATTERN)
+_GATE_FULL = re.compile(GATE_PATTERN)
+_REF_FULL = re.compile(REF_PATTERN)
+
+
+def is_slug(text: str) -> bool:
+    """A whole-string slug match (``$`` alone would accept a trailing newline), at most 64 characters."""
+    return len(text) <= 64 and _SLUG_FULL.fullmatch(text) is not None
+
+
+def is_gate_id(text: str) -> bool:
+    """A whole-string gate id match, at most 64 characters."""
+    return len(text) <= 64 and _GATE_FULL.fullmatch(text) is not None
+
+
+def is_ref(text: str) -> bool:
+    """A whole-string ``kind:id`` reference match, at most 80 characters."""
+    return len(text) <= 80 and _REF_FULL.fullmatch(text) is not None
+
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+"""A lowercase slug that refers to something (pydantic's Rust regex matches ``$`` at the very end only)."""
+Id = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64), AfterValidator(_not_reserved)]
+"""The id (or a former id) of a record: a slug that takes no page the site already uses."""
 GateId = Annotated[str, StringConstraints(pattern=GATE_PATTERN, max_length=64)]
+OwnGateId = Annotated[str, StringConstraints(pattern=GATE_PATTERN, max_length=64), AfterValidator(_not_reserved)]
+"""A gate's own id or former id (its slug, the lowercase form, takes a page)."""
 EntityRef = Annotated[str, StringConstraints(pattern=REF_PATTERN, max_length=80)]
 MAX_LINE = 500
 """Longest one-line text field (titles, names, summaries, ...), in characters."""
@@ -178,11 +234,11 @@ class Link(Record):
 class Repo(Record):
     """An owner repository (data/repos.yaml)."""
 
-    id: Slug = Field(description="Repository id: lowercase slug.")
+    id: Id = Field(description="Repository id: lowercase slug.")
     url: Url | None = Field(None, description="Web URL of the repository; runbook paths link through it.")
     description: OptLine | None = Field(None, description="What the repository holds.")
     contacts: list[OptLine] | None = Field(None, description="People or channels to ask.")
-    aliases: list[Slug] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+    aliases: list[Id] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
 
 
 EnvironmentLifecycle = Literal["planned", "building", "active", "draining", "retired"]
@@ -191,13 +247,13 @@ EnvironmentLifecycle = Literal["planned", "building", "active", "draining", "ret
 class Environment(Record):
     """An environment (data/environments.yaml)."""
 
-    id: Slug = Field(description="Environment id: lowercase slug.")
+    id: Id = Field(description="Environment id: lowercase slug.")
     name: Line = Field(description="Display name.")
     role: OptLine | None = Field(None, description="What the environment is for.")
     lifecycle: EnvironmentLifecycle | None = Field(None, description="Where the environment is in its life.")
     owner: Slug | None = Field(None, description="Owner repo id.")
     notes: Markdown | None = Field(None, description="Owner notes (Markdown).")
-    aliases: list[Slug] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+    aliases: list[Id] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
 
 
 class Endpoint(Record):
@@ -229,11 +285,11 @@ class Backup(Record):
 class Store(Record):
     """A persistent data store of a service."""
 
-    id: Slug = Field(description="Store id, unique across all services.")
+    id: Id = Field(description="Store id, unique across all services.")
     kind: Line = Field(description="What kind of store (postgresql, object-storage, ...).")
     description: OptLine | None = Field(None, description="What it holds.")
     backup: Backup | None = Field(None, description="Backup location, schedule, retention and owner.")
-    aliases: list[Slug] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+    aliases: list[Id] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
 
 
 class Runbooks(Record):
@@ -257,7 +313,7 @@ class Observability(Record):
 class Service(Record):
     """A service (data/services/<id>.yaml) with its persistent data stores."""
 
-    id: Slug = Field(description="Service id; equals the file stem.")
+    id: Id = Field(description="Service id; equals the file stem.")
     name: Line = Field(description="Display name.")
     description: OptLine | None = Field(None, description="What the service does.")
     owner: Slug | None = Field(None, description="Owner repo id.")
@@ -271,7 +327,7 @@ class Service(Record):
     observability: Observability | None = Field(None, description="Health, logs and metrics.")
     depends_on: list[Slug] | None = Field(None, description="Ids of services this one needs.")
     links: list[Link] | None = Field(None, description="Other links.")
-    aliases: list[Slug] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+    aliases: list[Id] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
 
 
 CheckSelect = Literal["environments", "services", "stores", "waves"]
@@ -301,7 +357,7 @@ class Check(Record):
 class Gate(Record):
     """A readiness gate (data/gates.yaml)."""
 
-    id: GateId = Field(description="Gate id, e.g. OPS-G05; its URL slug is the lowercase form.")
+    id: OwnGateId = Field(description="Gate id, e.g. OPS-G05; its URL slug is the lowercase form.")
     title: Line = Field(description="What must be true, in one line.")
     owners: list[Slug] = Field(default_factory=list, description="Owner repo ids; may be empty.")
     owners_note: OptLine | None = Field(None, description="Free text shown beside the owners.")
@@ -312,7 +368,7 @@ class Gate(Record):
     )
     service: Slug | None = Field(None, description="Service id, for a service-specific gate.")
     checks: list[Check] = Field(default_factory=list, description="Automatic checks.")
-    aliases: list[GateId] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+    aliases: list[OwnGateId] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
     retired: bool = Field(False, description="A retired gate stays valid but counts for nothing.")
 
 
@@ -327,7 +383,7 @@ class Rollback(Record):
 class Wave(Record):
     """A migration wave (data/waves.yaml)."""
 
-    id: Slug = Field(description="Wave id: lowercase slug.")
+    id: Id = Field(description="Wave id: lowercase slug.")
     title: Line = Field(description="The goal of the wave.")
     gates: list[GateId] = Field(description="Required gates, in order.")
     services: list[Slug] | None = Field(
@@ -336,7 +392,7 @@ class Wave(Record):
     target: Date | None = Field(None, description="Due date; after it an unfinished wave is overdue.")
     rollback: Rollback | None = Field(None, description="Rollback conditions, steps and data safety.")
     notes: Markdown | None = Field(None, description="Notes (Markdown).")
-    aliases: list[Slug] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
+    aliases: list[Id] = Field(default_factory=list, description="Former ids; their URLs redirect here.")
     retired: bool = Field(False, description="A retired wave stays valid but counts for nothing.")
 
 
@@ -409,15 +465,20 @@ def observed_moment(value: dt.date | dt.datetime) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
+def ready_despite_failure(result: str | None, assess: Mapping[str, str]) -> list[str]:
+    """Gates a record would assess ``ready`` although its own result is ``fail``: a failing
+    observation cannot prove a gate ready, so such an assessment is never written or accepted."""
+    if result != "fail":
+        return []
+    return sorted(gate for gate, status in assess.items() if status == "ready")
+
+
+FAILED_READY_FIX = (
+    "a record whose result is fail cannot assess a gate ready: assess it partial, or record a passing result"
+)
+"""The one wording of that rule, for the loader, `evidence new` and the probes."""
+
+
 def slug_of_gate(gate_id: str) -> str:
     """The URL slug of a gate id (its lowercase form)."""
     return gate_id.lower()
-
-
-_REF_RE = re.compile(REF_PATTERN)
-
-
-def split_ref(ref: str) -> tuple[str, str]:
-    """``"store:gitea-db"`` -> ``("store", "gitea-db")``."""
-    kind, _, ident = ref.partition(":")
-    return kind, ident

@@ -186,6 +186,45 @@ def decode(data: bytes, rel: str, problems: list[Problem]) -> str | None:
 
 
 _HIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\u061c\ufeff]")
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+"""Characters no decoded value or file name may hold: C0 controls except tab and newline, DEL, C1
+controls, bidirectional controls, zero-width characters and byte-order marks."""
+
+
+def describe_character(char: str) -> str:
+    """``U+001B (ESCAPE), a control character`` and the like, for messages."""
+    code = ord(char)
+    name = unicodedata.name(char, None) or _CONTROL_NAMES.get(code, "unnamed")
+    if char in "\u200b\u200c\u200d\u2060\ufeff":
+        kind = "a zero-width character"
+    elif _HIDDEN.match(char):
+        kind = "a bidirectional control character"
+    else:
+        kind = "a control character"
+    return f"U+{code:04X} ({name}), {kind}"
+
+
+_CONTROL_NAMES = {
+    0x00: "NULL",
+    0x07: "BELL",
+    0x08: "BACKSPACE",
+    0x0B: "LINE TABULATION",
+    0x0C: "FORM FEED",
+    0x0D: "CARRIAGE RETURN",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
+    0x9B: "CONTROL SEQUENCE INTRODUCER",
+}
+"""Names of common control characters (``unicodedata`` has none for them)."""
+
+
+def forbidden_in_name(name: str) -> str | None:
+    """Why a file or folder name cannot be used (a forbidden character), or ``None``."""
+    match = FORBIDDEN.search(name)
+    if match is None:
+        return None
+    return f"the name holds {describe_character(match.group())}: rename it without it"
 
 
 def hidden_characters(text: str, rel: str, problems: list[Problem], *, limit: int = 10) -> None:
@@ -239,7 +278,7 @@ def parse(text: str, rel: str, problems: list[Problem]) -> Parsed | None:
         loader.dispose()
     if node is None:
         return Parsed(None, None)
-    builder = _Builder(rel, problems)
+    builder = _Builder(rel, problems, text)
     value = builder.build(node, 0)
     return Parsed(value, node)
 
@@ -327,11 +366,31 @@ def _yaml_error(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Problem:
 class _Builder:
     """Builds Python values from a node tree, reporting what YAML guessed."""
 
-    __slots__ = ("problems", "rel")
+    __slots__ = ("problems", "rel", "text")
 
-    def __init__(self, rel: str, problems: list[Problem]) -> None:
+    def __init__(self, rel: str, problems: list[Problem], text: str) -> None:
         self.rel = rel
         self.problems = problems
+        self.text = text
+
+    def escaped_character(self, node: ScalarNode) -> bool:
+        """Report a forbidden character that an escape of a double-quoted scalar (``"\\e"``,
+        ``"\\x1b"``, ``"\\u202e"``) put into its value; characters written as themselves are the
+        raw-text checks' (libyaml refuses controls, :func:`hidden_characters` the invisible ones)."""
+        raw = node.value
+        match = FORBIDDEN.search(raw)
+        if match is None:
+            return False
+        source = self.text[node.start_mark.index : node.end_mark.index]
+        for found in FORBIDDEN.finditer(raw):
+            if found.group() not in source:
+                self.problem(
+                    node,
+                    f"an escape in this value decodes to {describe_character(found.group())}: "
+                    "remove it (values hold visible text, tabs and newlines only)",
+                )
+                return True
+        return False
 
     def problem(self, node: Node, message: str) -> Invalid:
         mark = node.start_mark
@@ -357,6 +416,8 @@ class _Builder:
                     and (key_tag != PLAIN_TAG or (key[:1] in _CANDIDATES and implicit_tag(key) != STR_TAG))
                 ):
                     self.bad_key(key_node)
+                    continue
+                if key_node.style == '"' and self.escaped_character(key_node):
                     continue
                 if key in seen:
                     self.problem(key_node, f"duplicate key '{key}' (first at line {seen[key]}): keep one of them")
@@ -389,6 +450,8 @@ class _Builder:
                 return raw
             tag = implicit_tag(raw)
         if tag == STR_TAG:
+            if node.style == '"' and self.escaped_character(node):
+                return INVALID
             return raw
         if tag == INT_TAG:
             if _PLAIN_INT.match(raw):

@@ -226,13 +226,27 @@ def test_aliases_are_accepted_and_written_as_current_ids(root: Path) -> None:
         "  leading and trailing spaces  ",
         "tab\there",
         "Zürich — ✓ 日本語 😀",
-        "line\u2028separator and \x85 next line",
-        "\ufeffbom",
+        "line\u2028separator",
     ],
 )
 def test_summary_round_trips_exactly(root: Path, summary: str) -> None:
     path = write(root, summary=summary)
     assert load_catalog(root).evidence[path.stem].summary == summary
+
+
+@pytest.mark.parametrize(
+    ("summary", "shown"),
+    [
+        ("\x85 next line", "U+0085 (NEXT LINE), a control character"),
+        ("\ufeffbom", "U+FEFF (ZERO WIDTH NO-BREAK SPACE), a zero-width character"),
+        ("red \x1b[31m", "U+001B (ESCAPE), a control character"),
+        ("abc\u202eexe.txt", "U+202E (RIGHT-TO-LEFT OVERRIDE), a bidirectional control character"),
+    ],
+)
+def test_summary_with_hidden_characters_is_refused(root: Path, summary: str, shown: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        write(root, summary=summary)
+    assert str(caught.value) == f"--summary: holds {shown}: remove it"
 
 
 @pytest.mark.parametrize(
@@ -242,7 +256,7 @@ def test_summary_round_trips_exactly(root: Path, summary: str) -> None:
         "Two trailing spaces  \nmake a line break",
         "  indented first line\nsecond",
         "ends with blank lines\n\n\n",
-        "tabs\tand\r\nCRLF",
+        "tabs\tand",
         "```yaml\nkey: value\n# not a comment\n```\n",
     ],
 )
@@ -250,6 +264,12 @@ def test_details_round_trip_with_one_final_newline(root: Path, details: str) -> 
     path = write(root, details=details)
     expected = details if details.endswith("\n") else details + "\n"
     assert load_catalog(root).evidence[path.stem].details == expected
+
+
+@pytest.mark.parametrize(("details", "stored"), [("a\r\nb", "a\nb\n"), ("old\rmac\r", "old\nmac\n")])
+def test_details_line_endings_become_newlines(root: Path, details: str, stored: str) -> None:
+    path = write(root, details=details)
+    assert load_catalog(root).evidence[path.stem].details == stored
 
 
 def test_render_record_refuses_unknown_fields() -> None:

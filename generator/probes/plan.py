@@ -49,7 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from .. import yamlstrict
 from ..catalog import Catalog, Origin
 from ..errors import Problem, UsageError, ValidationFailed
-from ..models import EntityRef, GateId, GateStatus, Slug, Url
+from ..models import FAILED_READY_FIX, EntityRef, GateId, GateStatus, Slug, Url, ready_despite_failure
 from .http import DEFAULT_TIMEOUT, HttpSpec, probe_http
 from .openapi import OpenApiSpec, probe_openapi
 from .record import Outcome
@@ -115,6 +115,13 @@ class ProbeEntry(_Strict):
     assess_on_fail: dict[GateId, GateStatus] = Field(
         default_factory=dict, description="Gate assessments written when the probe fails."
     )
+
+    @model_validator(mode="after")
+    def _fail_never_ready(self) -> Self:
+        gates = ready_despite_failure("fail", self.assess_on_fail)
+        if gates:
+            raise ValueError(f"assess_on_fail sets {', '.join(gates)} ready: {FAILED_READY_FIX}")
+        return self
 
     @model_validator(mode="after")
     def _fits_the_probe(self) -> Self:

@@ -25,6 +25,7 @@ import yaml
 
 from .. import yamlstrict
 from ..errors import Problem
+from ..models import ready_despite_failure
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -198,8 +199,12 @@ def record_data(
     about = list(about)
     if about:
         data["about"] = about
+    refused = ready_despite_failure(outcome.result, assess or {})
+    assess = {gate: status for gate, status in (assess or {}).items() if gate not in refused}
     if assess:
-        data["assess"] = dict(assess)
+        data["assess"] = assess
+    if refused:
+        details.append(f"- Not assessed ready, because the probe failed: {', '.join(refused)}")
     if details:
         data["details"] = scrub("\n".join(details)) + "\n"
     data["observations"] = [
