@@ -38,7 +38,7 @@ Result = Any
 def test_escapes_cannot_smuggle_hidden_characters(catalog_dir, cli, escape: str, shown: str) -> None:
     root = catalog_dir({"evidence/2026/e.yaml": f'observed: 2026-06-14\nkind: note\nsummary: "ok {escape} ok"\n'})
     result = cli("validate", root=root)
-    line = assert_problem(result, "evidence/2026/e.yaml:3:10:", shown, "remove it")
+    assert_problem(result, "evidence/2026/e.yaml:3:10:", shown, "remove it")
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
 
 
