@@ -55,10 +55,25 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 
 
+_LEADING_SPACES = re.compile(r"^ {2,}")
+"""Four leading spaces start a code block: one is kept (the text may follow other text)."""
+_MD_EXTENSION = re.compile(r"([!?=+~^])\1+|[~^@]|^[!?=:]|:(?=[\w+-]+:|//)|(?<=\bwww)\.", re.IGNORECASE)
+"""Syntax of Markdown and Material extensions that a site may enable, none of which backslashes
+escape: admonitions (``!!!``), details (``???``), content tabs and setext underlines (``===``),
+definition lists (a leading ``:``), mark/insert/delete/keys (``==``, ``^^``, ``~~``, ``++``),
+sub- and superscript (``~``, ``^``), emoji shortcodes (``:x:``), autolinked URLs and mail addresses. Matched
+characters become character references: shown the same, never structure."""
+
+
+def _references(match: re.Match[str]) -> str:
+    return "".join(f"&#{ord(char)};" for char in match.group())
+
+
 def md_text(value: object) -> Markup:
     """Plain text for any place in a Markdown page (heading, cell, list): inert, one line."""
-    text = _SPACE.sub(" ", str(value))
+    text = _LEADING_SPACES.sub(" ", _SPACE.sub(" ", str(value)))
     text = _MD_ALWAYS.sub(r"\\\1", html.escape(text, quote=False))
+    text = _MD_EXTENSION.sub(_references, text)
     # Block markers only act at the start of a line: a list, heading or quote.
     text = _MD_LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[1]}{m[3]}\\{m[4]}", text, count=1)
     return Markup(text)

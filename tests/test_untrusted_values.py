@@ -4,6 +4,7 @@ page, attachment paths that clash by case, and failing records that claim a gate
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import pytest
@@ -232,3 +233,78 @@ def test_failing_probe_writes_no_ready_assessment(catalog_dir, cli) -> None:
     assert "not assessing T-G01 ready: the probe failed" in result.stderr
     assert "assess:" not in result.stdout
     assert "Not assessed ready, because the probe failed: T-G01" in result.stdout
+
+
+# ------------------------------------------------------------- plain text stays plain
+
+EXTENSIONS = [
+    "tables", "admonition", "toc", "footnotes", "def_list", "attr_list", "md_in_html", "abbr",
+    "pymdownx.details", "pymdownx.tabbed", "pymdownx.superfences", "pymdownx.mark", "pymdownx.caret",
+    "pymdownx.tilde", "pymdownx.keys", "pymdownx.critic", "pymdownx.emoji", "pymdownx.betterem",
+    "pymdownx.tasklist", "pymdownx.magiclink", "pymdownx.smartsymbols", "pymdownx.snippets",
+]  # fmt: skip
+"""Every extension a site built with Material might enable."""
+
+CONTAINER_SYNTAX = [
+    '!!! danger "Pwned"',
+    '??? note "Open me"',
+    "???+ note",
+    '=== "Tab"',
+    "Footnote[^1]",
+    "[^1]: the note",
+    ": a definition",
+    "==marked==",
+    "^^inserted^^",
+    "H^2^O",
+    "~~deleted~~",
+    "H~2~O",
+    "++ctrl+alt+del++",
+    "{++ added ++}",
+    ":smile: :material-account:",
+    "~~~",
+    "```",
+    "    indented code",
+    "=",
+    "===",
+    "---",
+    "***",
+    "<div markdown>x</div>",
+    "<details><summary>x</summary></details>",
+    "*[HTML]: Hyper Text",
+    '--8<-- "/etc/passwd"',
+    "[ ] task",
+    "mail@example.test www.example.test ftp://files.example.test https://x.test",
+    "# heading",
+    "> quote",
+    "1. list",
+    "| a | b |",
+]
+STRUCTURE = re.compile(
+    r"<(?!/?p>)(?!/?(?:ul|li|table|thead|tbody|tr|th|td)\b)[a-z]|admonition|footnote|tabbed|emoji|task-list"
+)
+"""Any element but the paragraph, list and table the context itself makes."""
+CONTEXTS = ["Term\n{}\n", "{}\n", "- {}\n", "| a |\n|---|\n| {} |\n", "# {}\n", "Text {} text\n"]
+
+
+@pytest.mark.parametrize("text", CONTAINER_SYNTAX)
+def test_plain_text_never_becomes_structure(text: str, tmp_path) -> None:
+    import markdown
+
+    from generator.textsafe import md_text
+
+    converter = markdown.Markdown(
+        extensions=EXTENSIONS, extension_configs={"pymdownx.snippets": {"base_path": [str(tmp_path)]}}
+    )
+    (tmp_path / "etc").mkdir()
+    for context in CONTEXTS:
+        html = converter.reset().convert(context.format(md_text(text)))
+        html = re.sub(r'<h1 id="[^"]*">', "<p>", html).replace("</h1>", "</p>")
+        assert not STRUCTURE.search(html), (text, context, html)
+        visible = re.sub(r"<[^>]+>", "", html)
+        import html as html_module
+
+        assert html_module.unescape(visible).split() != [], (text, context)
+        assert text.split()[0].strip("#>") in html_module.unescape(visible) or text.startswith(("#", ">", "1.")), (
+            text,
+            html,
+        )
