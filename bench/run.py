@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.history_repo import make_history_repo
+from bench.pathological import build_ratio, render_per_kb
 from bench.synthetic import Size, preset, write_catalog
 
 REPO = Path(__file__).resolve().parent.parent
@@ -259,6 +260,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     factor = history.seconds / final.seconds
     rows.append(("history / status", f"{factor:.1f}x", "", f"target ≤ 10x: {'holds' if factor <= 10 else 'MISSED'}"))
+
+    hostile, plain = build_ratio(100, runs)
+    rows.append(
+        (
+            "build, 100 pathological Markdown records vs 100 ordinary",
+            f"{hostile:.2f} s vs {plain:.2f} s",
+            "",
+            f"{hostile / plain:.2f}x (target ≤ 2x: {'holds' if hostile <= 2 * plain else 'MISSED'})",
+        )
+    )
+    worst_name, worst_ms = max(render_per_kb(), key=lambda item: item[1])
+    rows.append(("slowest pathological Markdown field", f"{worst_ms:.2f} ms/KB", "", worst_name))
 
     print(
         f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

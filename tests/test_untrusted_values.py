@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bench.pathological import cases as pathological_cases
 from generator.models import RESERVED_IDS
 from tests.test_bad_input import NOTE, assert_problem
 
@@ -308,3 +309,19 @@ def test_plain_text_never_becomes_structure(text: str, tmp_path) -> None:
             text,
             html,
         )
+
+
+# ------------------------------------------------------------- pathological Markdown
+
+
+@pytest.mark.parametrize("name", sorted(pathological_cases()))
+def test_pathological_markdown_renders_inert(name: str) -> None:
+    """Each input that makes Markdown parsers slow or deep renders (no recursion limit, no
+    error) into the allowed tags only; its speed is measured by ``python -m bench.pathological``."""
+    from generator.textsafe import ALLOWED_TAGS, render_markdown
+
+    text = pathological_cases()[name]
+    html = str(render_markdown(text))
+    tags = set(re.findall(r"<([a-z0-9]+)", html))
+    assert tags <= ALLOWED_TAGS | {"div"}, (name, tags - ALLOWED_TAGS)
+    assert html.count("<ul>") + html.count("<ol>") + html.count("<blockquote>") <= 3 * 20, name
