@@ -39,6 +39,8 @@ class Catalog:
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     """kind -> alias -> canonical id."""
+    credential_origins: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The probe plan's credential variables -> the origins each may be sent to."""
 
     def table(self, kind: str) -> dict[str, object]:
         """The records of an entity kind (``service``, ``store``, ...) by id."""

@@ -176,6 +176,13 @@ def tls_command(target: str, min_days: int, ca: Path | None, **common: Any) -> N
 @click.option("--user-env", metavar="VAR", help="Environment variable that holds the user name.")
 @click.option("--password-env", metavar="VAR", help="Environment variable that holds the password or token.")
 @click.option("--push-test", metavar="REPO", help="Repository to push, pull and delete a tiny image in.")
+@click.option(
+    "--credential-origin",
+    "credential_origins",
+    metavar="ORIGIN",
+    multiple=True,
+    help="Another origin (scheme://host[:port]) the credentials may go to, such as a token service.",
+)
 @_ca_option
 @_common
 def registry_command(
@@ -183,6 +190,7 @@ def registry_command(
     user_env: str | None,
     password_env: str | None,
     push_test: str | None,
+    credential_origins: tuple[str, ...],
     ca: Path | None,
     **common: Any,
 ) -> None:
@@ -191,14 +199,18 @@ def registry_command(
     Kind registry-verified. URL is the registry's base (a trailing /v2/ is
     accepted). The /v2/ handshake; with --user-env and --password-env a login
     (with the token exchange a Bearer challenge asks for); with --push-test a
-    push, pull and delete of a tiny image in REPO.
+    push, pull and delete of a tiny image in REPO. The credentials go to the
+    registry's origin and each --credential-origin only, never elsewhere.
     """
     from .cli import _report
     from .probes.registry import RegistrySpec, check_spec, probe_registry
 
     def run() -> None:
         _check_url("URL", url)
-        spec = RegistrySpec(url, user_env, password_env, push_test, ca, common["timeout"])
+        for allowed in credential_origins:
+            _check_url("--credential-origin", allowed)
+        origins = (url, *credential_origins) if credential_origins else ()
+        spec = RegistrySpec(url, user_env, password_env, push_test, ca, common["timeout"], origins)
         check_spec(spec)
         _run(probe_registry, spec, **common)
 

@@ -15,6 +15,7 @@ from .catalog import Catalog
 from .errors import Problem, UsageError, ValidationFailed
 from .history import Commit, commit_info, unavailable_reason
 from .loader import ParseCache, load_tree
+from .probes.net import origin
 from .status import GATE_RANK, WAVE_RANK, Derived, derive
 from .textsafe import md_text
 from .tree import Blobs, GitError, GitTree, Tree, WorkTree, git
@@ -56,6 +57,8 @@ class Diff:
     gates: list[Change] = field(default_factory=list)
     waves: list[Change] = field(default_factory=list)
     records: list[RecordChange] = field(default_factory=list)
+    new_credential_origins: list[tuple[str, str]] = field(default_factory=list)
+    """(variable, origin) pairs the probe plan newly lets a credential be sent to."""
 
     @property
     def regressions(self) -> list[Change]:
@@ -134,7 +137,21 @@ def compute_diff(root: Path, base: str | None, head: str | None, as_of: dt.datet
                 result.waves.append(Change(wave_id, was, is_, reasons, wave_regressed(was, is_)))
     if before.catalog is not None and after.catalog is not None:
         result.records = _record_changes(before.catalog, after.catalog)
+    if after.catalog is not None:
+        result.new_credential_origins = _new_credential_origins(before.catalog, after.catalog)
     return result
+
+
+def _new_credential_origins(before: Catalog | None, after: Catalog) -> list[tuple[str, str]]:
+    """Credential bindings of the probe plan that the head adds (a base that did not validate
+    counts as binding nothing, so every binding of the head is shown)."""
+    old = before.credential_origins if before is not None else {}
+    return sorted(
+        (name, url)
+        for name, urls in after.credential_origins.items()
+        for url in urls
+        if origin(url) not in {origin(known) for known in old.get(name, ())}
+    )
 
 
 _KINDS = ("repo", "environment", "service", "gate", "wave", "evidence")
@@ -172,6 +189,7 @@ def diff_document(diff: Diff) -> dict[str, Any]:
         "gates": changes(diff.gates),
         "waves": changes(diff.waves),
         "records": [{"kind": r.kind, "id": r.id, "change": r.change} for r in diff.records],
+        "new_credential_origins": [{"variable": name, "origin": url} for name, url in diff.new_credential_origins],
         "problems": [str(p) for p in diff.head.problems],
         "base_problems": [str(p) for p in diff.base.problems],
         "regressions": len(diff.regressions),
@@ -181,6 +199,12 @@ def diff_document(diff: Diff) -> dict[str, Any]:
 def diff_markdown(diff: Diff) -> str:
     """The pull-request comment."""
     lines = [f"### Readiness changes: `{_label(diff.base)}` → `{_label(diff.head)}`", ""]
+    for name, url in diff.new_credential_origins:
+        lines += [
+            f"> ⚠️ **A credential goes to a new origin**: the probe plan now sends {md_text(name)} to "
+            f"{md_text(url)}. Check that this origin should receive it.",
+            "",
+        ]
     if diff.head.problems:
         lines += [f"**{len(diff.head.problems)} validation problem(s)** in the change:", "", "```text"]
         lines += [str(p) for p in diff.head.problems[:50]]

@@ -441,7 +441,11 @@ def _plan_file(tree: Tree, rel: str) -> _FileResult:
     if not isinstance(parsed.value, dict):
         file.add(Origin(rel), (), "expected a mapping with 'probes:' (a list of probes)")
     else:
-        _validate(file, Plan, parsed.value, Origin(rel))
+        plan = _validate(file, Plan, parsed.value, Origin(rel))
+        if isinstance(plan, Plan):
+            for loc, message in plan.credential_problems():
+                file.add(Origin(rel), loc, message)
+            result.records.append((plan, Origin(rel)))
     return result
 
 
@@ -846,7 +850,8 @@ def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) ->
 
     plan = tree.entry("data/probes.yaml")
     if plan is not None and plan.kind == "file":
-        run.take(_cached(run, plan, lambda: _plan_file(run.tree, "data/probes.yaml")))
+        for validated, _ in run.take(_cached(run, plan, lambda: _plan_file(run.tree, "data/probes.yaml"))):
+            catalog.credential_origins = {name: tuple(urls) for name, urls in sorted(validated.credentials.items())}
 
     service_files, evidence_files = _discover(tree, run)
     for entry in service_files:

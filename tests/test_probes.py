@@ -792,6 +792,9 @@ def test_probe_run_with_a_plan(
             root,
             f"""\
             timeout: 5
+            credentials:
+              PROBE_USER: [{bearer.base}]
+              PROBE_PASSWORD: [{bearer.base}]
             probes:
               - name: web
                 probe: http

@@ -3,8 +3,13 @@ page, attachment paths that clash by case, and failing records that claim a gate
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
+import json
 import re
+import subprocess
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -325,3 +330,118 @@ def test_pathological_markdown_renders_inert(name: str) -> None:
     tags = set(re.findall(r"<([a-z0-9]+)", html))
     assert tags <= ALLOWED_TAGS | {"div"}, (name, tags - ALLOWED_TAGS)
     assert html.count("<ul>") + html.count("<ol>") + html.count("<blockquote>") <= 3 * 20, name
+
+
+# ------------------------------------------------------- credentials bound to origins
+
+
+@contextlib.contextmanager
+def registry_with_token_service_elsewhere(user: str, password: str, token: str) -> Iterator[tuple[str, Any, str, Any]]:
+    """A registry whose Bearer challenge names a token service on another origin (both on 127.0.0.1)."""
+    from tests.probe_servers import Route, http_server
+
+    expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+    def token_endpoint(handler: Any) -> Route:
+        if handler.headers.get("Authorization") != expected:
+            return Route(401, b"{}")
+        return Route(200, json.dumps({"token": token}).encode(), {"Content-Type": "application/json"})
+
+    with http_server({"/token": token_endpoint}) as (auth_base, auth_server):
+
+        def v2(handler: Any) -> Route:
+            if handler.headers.get("Authorization") == f"Bearer {token}":
+                return Route(200, b"{}", {"Docker-Distribution-API-Version": "registry/2.0"})
+            challenge = f'Bearer realm="{auth_base}/token",service="elsewhere",scope="*"'
+            return Route(401, b'{"errors":[]}', {"WWW-Authenticate": challenge})
+
+        with http_server({"/v2/": v2}) as (base, server):
+            yield base, server, auth_base, auth_server
+
+
+def test_credentials_never_go_to_an_unbound_token_service() -> None:
+    from tests.test_probes import ENV_OPTIONS, PASSWORD, SECRET_ENV, TOKEN, USER, readiness
+
+    with registry_with_token_service_elsewhere(USER, PASSWORD, TOKEN) as (base, _, auth_base, auth_server):
+        run = readiness("probe", "registry", f"{base}/v2/", *ENV_OPTIONS, env=SECRET_ENV)
+        assert run.code == 1
+        assert auth_server.requests == []  # not even asked
+        assert "not asked: the token service is on an origin the credentials are not bound to" in run.stdout
+
+        bound = readiness(
+            "probe", "registry", f"{base}/v2/", *ENV_OPTIONS, "--credential-origin", auth_base, env=SECRET_ENV
+        )
+        assert bound.code == 0, bound.stdout
+        assert [headers.get("Authorization", "")[:6] for _, _, headers in auth_server.requests] == ["Basic "]
+        assert f"--credential-origin {auth_base}" in bound.record["source"]
+
+
+def test_credentials_never_follow_a_redirect_off_their_origin() -> None:
+    import datetime as dt
+
+    from generator.probes.record import Outcome
+    from generator.probes.registry import RegistrySpec, _Session
+    from tests.probe_servers import Route, http_server
+
+    with http_server({"*": Route(200, b"blob")}) as (elsewhere, other):
+        redirect = Route(307, headers={"Location": f"{elsewhere}/blob"})
+        with http_server({"/v2/r/blobs/x": redirect, "*": Route(200, b"{}")}) as (base, own):
+            spec = RegistrySpec(base, "U", "P")
+            outcome = Outcome("registry-verified", "r", "s", [], dt.datetime.now(dt.UTC))
+            session = _Session(base, spec, outcome, credentials=("user", "secret-pw"))
+            response = session.call("GET", f"{base}/v2/r/blobs/x")
+    assert response.status == 200 and response.body == b"blob"
+    assert [headers.get("Authorization", "")[:6] for _, _, headers in own.requests] == ["Basic "]
+    assert [("Authorization" in headers) for _, _, headers in other.requests] == [False]
+
+
+PLAN_HEAD = "probes:\n  - name: reg\n    probe: registry\n    url: https://registry.example/v2/\n"
+PLAN_CREDS = "    user_env: REG_USER\n    password_env: REG_TOKEN\n"
+
+
+@pytest.mark.parametrize(
+    ("credentials", "fragments"),
+    [
+        ("", ["data/probes.yaml:6:19:", "REG_TOKEN is not bound to an origin: list it under 'credentials:'"]),
+        (
+            "credentials:\n  REG_USER: [https://registry.example]\n  REG_TOKEN: [https://other.example]\n",
+            ["data/probes.yaml:9:19:", "would send REG_TOKEN to https://registry.example, which is not an origin"],
+        ),
+        (
+            "credentials:\n  REG_USER: [https://registry.example/path]\n  REG_TOKEN: [https://registry.example]\n",
+            ["data/probes.yaml:2:14:", "must be an origin only"],
+        ),
+    ],
+)
+def test_plan_binds_each_credential_to_origins(catalog_dir, cli, credentials: str, fragments: list[str]) -> None:
+    root = catalog_dir({"data/probes.yaml": credentials + PLAN_HEAD + PLAN_CREDS})
+    result = cli("validate", root=root)
+    assert result.code == 1
+    lines = [line for line in result.stdout.splitlines() if all(f in line for f in fragments)]
+    assert len(lines) == 1, result.stdout
+
+
+def test_plan_with_bound_credentials_validates(catalog_dir, cli) -> None:
+    bound = "credentials:\n  REG_USER: [https://registry.example]\n  REG_TOKEN: [https://registry.example:443]\n"
+    root = catalog_dir({"data/probes.yaml": bound + PLAN_HEAD + PLAN_CREDS})
+    result = cli("validate", root=root)
+    assert result.code == 0, result.stdout
+
+
+def test_diff_highlights_a_credential_sent_to_a_new_origin(catalog_dir, cli) -> None:
+    bound = "credentials:\n  REG_USER: [https://registry.example]\n  REG_TOKEN: [https://registry.example]\n"
+    root = catalog_dir({"data/probes.yaml": bound + PLAN_HEAD + PLAN_CREDS})
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(root)]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    moved = bound.replace(
+        "REG_TOKEN: [https://registry.example]", "REG_TOKEN: [https://registry.example, https://collector.example]"
+    )
+    (root / "data/probes.yaml").write_text(moved + PLAN_HEAD + PLAN_CREDS, encoding="utf-8")
+    result = cli("diff", "main", root=root)
+    assert result.code == 0, result.stderr
+    assert "A credential goes to a new origin" in result.stdout
+    assert "sends REG\\_TOKEN to https&#58;//collector.example" in result.stdout
+    as_json = json.loads(cli("diff", "main", "--format", "json", root=root).stdout)
+    assert as_json["new_credential_origins"] == [{"variable": "REG_TOKEN", "origin": "https://collector.example"}]

@@ -2,6 +2,9 @@
 
 ```yaml
 timeout: 10                      # optional: seconds, for every probe without its own
+credentials:                     # each credential variable -> the only origins it may go to
+  GITEA_REGISTRY_USER: [https://gitea.coulomb.social]
+  GITEA_REGISTRY_TOKEN: [https://gitea.coulomb.social]
 probes:
   - name: gitea-web              # * unique slug; the records are <date>-<name>.yaml
     probe: http                  # * http | openapi | tls | registry
@@ -40,17 +43,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .. import yamlstrict
 from ..catalog import Catalog, Origin
 from ..errors import Problem, UsageError, ValidationFailed
 from ..models import FAILED_READY_FIX, EntityRef, GateId, GateStatus, Slug, Url, ready_despite_failure
 from .http import DEFAULT_TIMEOUT, HttpSpec, probe_http
+from .net import origin
 from .openapi import OpenApiSpec, probe_openapi
 from .record import Outcome
 from .registry import ENV_PATTERN, REPO_PATTERN, RegistrySpec, probe_registry
@@ -151,13 +156,69 @@ class ProbeEntry(_Strict):
         return self
 
 
+def _bare_origin(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError("must be an origin only, scheme://host[:port], like https://registry.example")
+    return value
+
+
+OriginUrl = Annotated[Url, AfterValidator(_bare_origin)]
+
+
 class Plan(_Strict):
     """The probe plan (data/probes.yaml)."""
 
     timeout: Annotated[float, Field(gt=0, le=600)] = Field(
         DEFAULT_TIMEOUT, description="Seconds, for every probe without its own timeout."
     )
+    credentials: dict[EnvName, list[OriginUrl]] = Field(
+        default_factory=dict,
+        description="Each credential variable a probe names -> the origins (scheme://host[:port]) it may be sent "
+        "to; a probe never sends it anywhere else, redirects and token services included.",
+    )
     probes: list[ProbeEntry] = Field(description="The probes, run in this order.")
+
+    def origins_for(self, entry: ProbeEntry) -> tuple[str, ...]:
+        """The origins every credential variable of ``entry`` is bound to (the intersection)."""
+        names = [name for name in (entry.user_env, entry.password_env) if name is not None]
+        if not names:
+            return ()
+        bound = [{origin(url) for url in self.credentials.get(name, [])} for name in names]
+        common = set.intersection(*bound)
+        return tuple(sorted({url.rstrip("/") for url in self.credentials[names[0]] if origin(url) in common}))
+
+    def credential_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """(field path, message) for each credential variable that is not bound, or that a probe
+        would send to an origin it is not bound to."""
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        for index, entry in enumerate(self.probes):
+            for field_name in ("user_env", "password_env"):
+                name = getattr(entry, field_name)
+                if name is None:
+                    continue
+                loc: tuple[str | int, ...] = ("probes", index, field_name)
+                if name not in self.credentials:
+                    problems.append(
+                        (
+                            loc,
+                            f"{name} is not bound to an origin: list it under 'credentials:' with the origin it is for",
+                        )
+                    )
+                elif entry.url is not None and origin(entry.url) not in {origin(u) for u in self.credentials[name]}:
+                    problems.append(
+                        (
+                            loc,
+                            f"this probe would send {name} to {_origin_text(entry.url)}, which is not an origin it is "
+                            f"bound to ({', '.join(self.credentials[name])}): fix the url or the binding",
+                        )
+                    )
+        return problems
+
+
+def _origin_text(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
 
 
 # ------------------------------------------------------------------------ loading
@@ -200,6 +261,8 @@ def load_plan(root: Path, path: Path) -> Plan:
                 file.add(
                     Origin(rel), ("probes", index, "ca"), f"'{entry.ca}' is not a file (paths are relative to the root)"
                 )
+        for loc, message in plan.credential_problems():
+            file.add(Origin(rel), loc, message)
     if result.problems or not isinstance(plan, Plan):
         raise PlanInvalid(result.problems)
     return plan
@@ -283,6 +346,7 @@ def spec_of(entry: ProbeEntry, plan: Plan, root: Path) -> HttpSpec | OpenApiSpec
         push_test=entry.push_test,
         ca=ca,
         timeout=timeout,
+        origins=plan.origins_for(entry),
     )
 
 

@@ -17,9 +17,11 @@ Steps recorded, each an observation:
    recorded as a passing, informational step: the test content stays there.
 
 A Bearer token is fetched for each scope a ``401`` challenge asks for (a push
-needs ``pull,push``, a delete ``delete``), once per scope, as docker does. Credentials go to the registry's origin and the token realm only, never
-across a redirect to another origin, and neither they nor any token is
-recorded: only the names of the variables they were read from.
+needs ``pull,push``, a delete ``delete``), once per scope, as docker does.
+Credentials and tokens go only to the origins they are bound to (the registry's
+own by default; the plan's ``credentials``, or ``--credential-origin``), never
+across a redirect or to a token service elsewhere, and neither they nor any
+token is recorded: only the names of the variables they were read from.
 """
 
 from __future__ import annotations
@@ -61,11 +63,16 @@ class RegistrySpec:
     push_test: str | None = None
     ca: Path | None = None
     timeout: float = DEFAULT_TIMEOUT
+    origins: tuple[str, ...] = ()
+    """Origins the credentials may be sent to; none given: the registry's own origin only."""
 
     def command(self) -> list[str]:
         argv = ["readiness", "probe", "registry", self.url]
         if self.user_env is not None and self.password_env is not None:
             argv += ["--user-env", self.user_env, "--password-env", self.password_env]
+            for allowed in self.origins:
+                if origin(allowed) != origin(self.url):
+                    argv += ["--credential-origin", allowed]
         if self.push_test is not None:
             argv += ["--push-test", self.push_test]
         if self.ca is not None:
@@ -158,6 +165,11 @@ class _Session:
     def steps(self) -> list[Step]:
         return self.outcome.steps
 
+    @property
+    def allowed(self) -> set[tuple[str, str, int | None]]:
+        """Where the credentials and tokens may go: the origins they are bound to, else the registry's."""
+        return {origin(url) for url in self.spec.origins} or {origin(self.base)}
+
     def path_of(self, url: str) -> str:
         """``url`` as shown in a record: its path when it is on the registry, else safe."""
         if origin(url) == origin(self.base):
@@ -187,6 +199,17 @@ class _Session:
         expected = "200 with a token"
         if urlsplit(realm).scheme not in ("http", "https") or not urlsplit(realm).hostname:
             self.steps.append(Step(check, expected, "the challenge has no http(s) realm", False))
+            return False
+        if origin(realm) not in self.allowed:
+            self.steps.append(
+                Step(
+                    check,
+                    expected,
+                    "not asked: the token service is on an origin the credentials are not bound to "
+                    "(bind it in the plan's credentials, or pass --credential-origin)",
+                    False,
+                )
+            )
             return False
         query = urlencode({key: value for key, value in challenge.params.items() if key in ("service", "scope")})
         url = realm + ("&" if "?" in realm else "?") + query if query else realm
@@ -230,7 +253,7 @@ class _Session:
     def _send(self, method: str, url: str, headers: dict[str, str] | None, body: bytes | None) -> Response:
         for _ in range(MAX_REDIRECTS + 1):
             sent = dict(headers or {})
-            if origin(url) == origin(self.base):
+            if origin(url) in self.allowed:
                 sent.update(self.auth_header())
             response = request(method, url, timeout=self.spec.timeout, ca=self.spec.ca, headers=sent, body=body)
             location = response.location
