@@ -172,8 +172,18 @@ def _looks_base64_secret(value: str) -> bool:
 
 
 def mask_secrets(text: str) -> str:
-    """``text`` with every possible secret masked (for messages that quote a value)."""
-    found = sorted(((start, value) for _, start, value in _iter_matches(text) if value), key=lambda item: -item[0])
-    for start, value in found:
-        text = text[:start] + mask(value) + text[start + len(value) :]
-    return text
+    """``text`` with every possible secret masked (for messages that quote a value); values that
+    two rules found overlapping are masked as one."""
+    spans: list[list[int]] = []
+    for start, end in sorted((start, start + len(value)) for _, start, value in _iter_matches(text) if value):
+        if spans and start < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    parts: list[str] = []
+    done = 0
+    for start, end in spans:
+        parts.append(text[done:start] + mask(text[start:end]))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
