@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
+import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -20,6 +21,66 @@ from .cli_publish import publish
 from .errors import ReadinessError, UsageError, ValidationFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True, file: IO[str] | None = None) -> None:
+    """Print a message: every line the command prints goes through here.
+
+    ``terminal_text(..., lines=True)``: control and format characters show escaped and no
+    line can pass for a CI workflow command. A value from the records or from git that
+    sits inside a line is escaped as one field first (``terminal_text(value)``), so that
+    its own line breaks cannot start a line either.
+    """
+    from .textsafe import terminal_text
+
+    click.echo(terminal_text(message, lines=True), file=file, nl=nl, err=err)
+
+
+def field(value: object) -> str:
+    """One value inside a printed line (a path, an id, a summary): one line, escaped."""
+    from .textsafe import terminal_text
+
+    return terminal_text(value)
+
+
+class _TerminalFormatter(logging.Formatter):
+    """Log records (MkDocs' warnings name pages, links and record text) escaped like :func:`echo`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from .textsafe import terminal_text
+
+        return terminal_text(super().format(record), lines=True)
+
+
+def log_to_terminal() -> None:
+    """Warnings and errors of the build (MkDocs, mike) to stderr, escaped (once per process)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_TerminalFormatter("%(levelname)s - %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+
+
+class _Group(click.Group):
+    """Click's own messages (a bad option, an unknown command) quote the command line: escaped too."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _escaped_click_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _escaped_click_errors():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _escaped_click_errors() -> Iterator[None]:
+    try:
+        yield
+    except click.ClickException as exc:
+        from .textsafe import terminal_text
+
+        # ``message`` is Final to type checkers only; every Click error shows it.
+        object.__setattr__(exc, "message", terminal_text(exc.message, lines=True))
+        raise
 
 
 class Context:
@@ -41,22 +102,24 @@ def _report(func: F) -> F:
             return func(*args, **kwargs)
         except ValidationFailed as exc:
             if debug:
-                traceback.print_exc()
+                echo(traceback.format_exc(), err=True, nl=False)
             stream = sys.stdout if ctx.meta.get("problems_to_stdout") else sys.stderr
             for problem in exc.problems:
-                click.echo(str(problem), file=stream)
-            click.echo(f"invalid: {exc}", err=True)
+                echo(field(problem), file=stream)
+            echo(f"invalid: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except ReadinessError as exc:
             if debug:
-                traceback.print_exc()
-            click.echo(f"error: {exc}", err=True)
+                echo(traceback.format_exc(), err=True, nl=False)
+            echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88, "max_content_width": 88})
+@click.group(
+    cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88, "max_content_width": 88}
+)
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -110,7 +173,7 @@ def validate(obj: Context, as_of: str | None) -> None:
     resolve_as_of(as_of, os.environ)  # a bad --as-of is a usage error here too
     click.get_current_context().meta["problems_to_stdout"] = True
     catalog = load_catalog(obj.root)
-    click.echo(
+    echo(
         f"valid: {len(catalog.gates)} gates, {len(catalog.waves)} waves, {len(catalog.services)} services, "
         f"{len(catalog.stores)} stores, {len(catalog.environments)} environments, {len(catalog.repos)} repos, "
         f"{len(catalog.evidence)} evidence records"
@@ -125,12 +188,13 @@ def validate(obj: Context, as_of: str | None) -> None:
 def status(obj: Context, as_of: str | None, as_json: bool) -> None:
     """Gate and wave statuses with their reasons."""
     from .report import status_document, status_text
+    from .textsafe import json_text
 
     catalog, derived = _load(obj, as_of)
     if as_json:
-        click.echo(json.dumps(status_document(catalog, derived), indent=2, ensure_ascii=False))
+        echo(json_text(status_document(catalog, derived)))
     else:
-        click.echo(status_text(catalog, derived), nl=False)
+        echo(status_text(catalog, derived), nl=False)
 
 
 @main.command()
@@ -151,11 +215,11 @@ def schema(obj: Context, out: Path | None, check: bool) -> None:
     if check:
         stale = stale_schemas(directory)
         if stale:
-            raise ReadinessError(f"stale schemas in {directory}: {', '.join(stale)}; run 'readiness schema'")
-        click.echo(f"schemas in {directory} are up to date")
+            raise ReadinessError(f"stale schemas in {field(directory)}: {', '.join(stale)}; run 'readiness schema'")
+        echo(f"schemas in {field(directory)} are up to date")
         return
     for path in write_schemas(directory):
-        click.echo(f"wrote {path}")
+        echo(f"wrote {field(path)}")
 
 
 @main.command()
@@ -171,15 +235,13 @@ def schema(obj: Context, out: Path | None, check: bool) -> None:
 @_report
 def build(obj: Context, as_of: str | None, site_dir: Path | None, config_file: Path | None) -> None:
     """Validate, then build the site strictly (a failed build leaves the old site as it was)."""
-    import logging
-
     from .asof import resolve_as_of
     from .site import build_site
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
+    log_to_terminal()
     moment = resolve_as_of(as_of, os.environ)
     report = build_site(obj.root, moment, site_dir, config_file)
-    click.echo(f"built {report.pages} pages into {report.site_dir} in {report.seconds:.1f} s")
+    echo(f"built {report.pages} pages into {field(report.site_dir)} in {report.seconds:.1f} s")
 
 
 @main.command()
@@ -210,7 +272,7 @@ def render(obj: Context, as_of: str | None, out: Path) -> None:
             made.add(folder)
         with open(os.path.join(base, path), "w", encoding="utf-8") as handle:
             handle.write(text)
-    click.echo(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} other files into {out}")
+    echo(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} other files into {field(out)}")
 
 
 @main.command()
@@ -225,6 +287,7 @@ def serve(obj: Context, as_of: str | None, dev_addr: str, config_file: Path | No
     from .site import serve_site
 
     resolve_as_of(as_of, os.environ)  # reject a bad --as-of before starting
+    log_to_terminal()
     serve_site(obj.root, as_of, dev_addr, config_file)
 
 
@@ -237,28 +300,29 @@ def history(obj: Context, as_of: str | None, as_json: bool) -> None:
     """Status transitions, oldest first, from the first-parent git history."""
     from .asof import parse_as_of
     from .history import compute_history, history_document
+    from .textsafe import json_text
 
     moment = parse_as_of(as_of) if as_of else None
     result = compute_history(obj.root, moment)
     if as_json:
-        click.echo(json.dumps(history_document(result), indent=2, ensure_ascii=False))
+        echo(json_text(history_document(result)))
         return
     if not result.available:
-        click.echo(f"history unavailable: {result.reason}", err=True)
+        echo(f"history unavailable: {field(result.reason)}", err=True)
         return
     for point in result.points:
         if point.gap:
-            click.echo(
+            echo(
                 f"{point.commit.time.date().isoformat()} {point.commit.short} gap: "
-                f"{len(point.problems)} validation problem(s), e.g. {point.problems[0]}"
+                f"{len(point.problems)} validation problem(s), e.g. {field(point.problems[0])}"
             )
     for t in result.transitions:
-        added = f" (added {', '.join(t.evidence)})" if t.evidence else ""
-        click.echo(
-            f"{t.commit.time.date().isoformat()} {t.commit.short} {t.kind} {t.id}: "
+        added = f" (added {', '.join(field(e) for e in t.evidence)})" if t.evidence else ""
+        echo(
+            f"{t.commit.time.date().isoformat()} {t.commit.short} {t.kind} {field(t.id)}: "
             f"{t.before or 'none'} -> {t.after or 'none'}{added}"
         )
-    click.echo(f"{len(result.transitions)} transitions in {len(result.points)} commits", err=True)
+    echo(f"{len(result.transitions)} transitions in {len(result.points)} commits", err=True)
 
 
 @main.command()
@@ -282,17 +346,18 @@ def diff(
     """Compare BASE (default: merge-base with main) with HEAD (default: the work tree)."""
     from .asof import resolve_as_of
     from .diff import compute_diff, diff_document, diff_markdown
+    from .textsafe import json_text
 
     result = compute_diff(obj.root, base, head, resolve_as_of(as_of, os.environ))
     if fmt == "json":
-        click.echo(json.dumps(diff_document(result), indent=2, ensure_ascii=False))
+        echo(json_text(diff_document(result)))
     else:
-        click.echo(diff_markdown(result), nl=False)
+        echo(diff_markdown(result), nl=False)
     if fail_on_regression and result.head.problems:
-        click.echo(f"HEAD has {len(result.head.problems)} validation problem(s)", err=True)
+        echo(f"HEAD has {len(result.head.problems)} validation problem(s)", err=True)
         click.get_current_context().exit(1)
     if fail_on_regression and result.regressions:
-        click.echo(f"{len(result.regressions)} gate(s) or wave(s) got worse", err=True)
+        echo(f"{len(result.regressions)} gate(s) or wave(s) got worse", err=True)
         click.get_current_context().exit(3)
 
 
@@ -305,5 +370,5 @@ def run() -> None:  # pragma: no cover - console entry
     try:
         main()
     except UsageError as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

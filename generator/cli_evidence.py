@@ -101,6 +101,7 @@ def _new(
     resolves: tuple[str, ...],
 ) -> None:
     from .authoring import new_evidence, parse_assess
+    from .cli import echo, field
 
     root = _root()
     path = new_evidence(
@@ -120,7 +121,7 @@ def _new(
         resolves=list(resolves),
         today=dt.datetime.now(dt.UTC).date(),
     )
-    click.echo(path.relative_to(root).as_posix())
+    echo(field(path.relative_to(root).as_posix()))
 
 
 def _root() -> Path:

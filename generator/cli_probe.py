@@ -270,6 +270,7 @@ def _run(
 ) -> None:
     """Check the record options, run the probe, print or write the record, exit 1 on a failure."""
     from .authoring import parse_assess
+    from .cli import echo, field
     from .models import ready_despite_failure
     from .probes.record import check_refs, record_data, render, resolve_refs
     from .probes.record import write as write_record
@@ -287,20 +288,22 @@ def _run(
     outcome = runner(spec)
     data = record_data(outcome, about=refs, assess=gates)
     for gate in ready_despite_failure(outcome.result, gates):
-        click.echo(
-            f"not assessing {gate} ready: the probe failed, and a failing record cannot prove a gate ready", err=True
+        echo(
+            f"not assessing {field(gate)} ready: the probe failed, and a failing record cannot prove a gate ready",
+            err=True,
         )
     if catalog is not None:
         path = write_record(root, catalog, data, outcome.name)
-        click.echo(path.relative_to(root).as_posix())
+        echo(field(path.relative_to(root).as_posix()))
     else:
-        click.echo(render(data), nl=False)
-    click.echo(f"{outcome.result}: {data['summary']}", err=True)
+        echo(render(data), nl=False)
+    echo(f"{outcome.result}: {field(data['summary'])}", err=True)
     if not outcome.passed:
         click.get_current_context().exit(1)
 
 
 def _run_plan(plan: Path | None) -> None:
+    from .cli import echo, field
     from .errors import UsageError
     from .probes.plan import DEFAULT_PLAN, run_plan
     from .probes.record import one_line
@@ -309,16 +312,16 @@ def _run_plan(plan: Path | None) -> None:
     path = plan if plan is not None else root / DEFAULT_PLAN
     if not path.is_file():
         if plan is None:
-            click.echo(f"no probe plan at {path}: nothing to probe", err=True)
+            echo(f"no probe plan at {field(path)}: nothing to probe", err=True)
             return
-        raise UsageError(f"{plan}: no such plan file")
+        raise UsageError(f"{field(plan)}: no such plan file")
 
     def report(result: PlanResult) -> None:
         summary = result.outcome.secrets.scrub(one_line(result.outcome.summary, limit=500))
-        click.echo(f"{result.outcome.result}  {result.path.relative_to(root).as_posix()}  {summary}")
+        echo(f"{result.outcome.result}  {field(result.path.relative_to(root).as_posix())}  {field(summary)}")
 
     results = run_plan(root, path, report)
     failed = sum(1 for result in results if not result.outcome.passed)
-    click.echo(f"{len(results)} probes: {len(results) - failed} passed, {failed} failed", err=True)
+    echo(f"{len(results)} probes: {len(results) - failed} passed, {failed} failed", err=True)
     if failed:
         click.get_current_context().exit(1)

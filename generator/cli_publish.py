@@ -65,12 +65,11 @@ def _publish(
     remote: str,
     as_of: str | None,
 ) -> None:
-    import logging
-
     from .asof import parse_as_of, resolve_as_of
+    from .cli import echo, field, log_to_terminal
     from .publish import publish as publish_version
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
+    log_to_terminal()
     if as_of:
         moment = parse_as_of(as_of)
     elif os.environ.get("SOURCE_DATE_EPOCH", "").strip():
@@ -90,18 +89,16 @@ def _publish(
     )
     named = f" (aliases: {', '.join(report.aliases)})" if report.aliases else ""
     if report.changed:
-        click.echo(f"published {report.version}{named} from {report.short} to branch {report.branch}")
+        echo(f"published {report.version}{named} from {report.short} to branch {report.branch}")
     else:
-        click.echo(
-            f"{report.version}{named} from {report.short} was already on branch {report.branch}: nothing changed"
-        )
+        echo(f"{report.version}{named} from {report.short} was already on branch {report.branch}: nothing changed")
     if report.previous_version is not None:
         since = f" (commit {report.previous_commit[:7]})" if report.previous_commit else ""
-        click.echo(f"previous version: {report.previous_version}{since}")
+        echo(f"previous version: {field(report.previous_version)}{since}")
     if report.set_default:
-        click.echo(f"the site root redirects to {report.default}/")
+        echo(f"the site root redirects to {field(report.default)}/")
     if report.pushed_to is not None:
-        click.echo(f"pushed {report.branch} to {report.pushed_to}")
+        echo(f"pushed {report.branch} to {field(report.pushed_to)}")
 
 
 def _root() -> Path:

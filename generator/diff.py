@@ -17,7 +17,7 @@ from .history import Commit, commit_info, unavailable_reason
 from .loader import ParseCache, load_tree
 from .probes.net import origin
 from .status import GATE_RANK, WAVE_RANK, Derived, derive
-from .textsafe import md_text
+from .textsafe import md_code, md_fence, md_forge_text, terminal_text
 from .tree import Blobs, GitError, GitTree, Tree, WorkTree, git
 
 WORK_TREE = "work tree"
@@ -97,10 +97,7 @@ def _side(root: Path, revision: str | None, as_of: dt.datetime, blobs: Blobs, ca
     if revision is None:
         tree, label, moment = WorkTree(root), WORK_TREE, as_of
     else:
-        try:
-            commit: Commit = commit_info(root, revision)
-        except GitError:
-            raise UsageError(f"unknown revision '{revision}'") from None
+        commit: Commit = commit_info(root, revision)  # UsageError when it names no commit
         tree, label, moment = GitTree.at(root, commit.sha, blobs, prefix), commit.sha, commit.time
     try:
         catalog = load_tree(tree, root, cache=cache)
@@ -196,21 +193,32 @@ def diff_document(diff: Diff) -> dict[str, Any]:
     }
 
 
-def diff_markdown(diff: Diff) -> str:
-    """The pull-request comment."""
-    lines = [f"### Readiness changes: `{_label(diff.base)}` → `{_label(diff.head)}`", ""]
+def diff_markdown(diff: Diff, limit: int = 50) -> str:
+    """The pull-request comment.
+
+    Every value from the records or from git is inert on a forge: problems sit in
+    a fence longer than any backtick run they hold, one problem a line; ids sit
+    in code spans; the reasons are plain text with no mention, issue reference
+    or bare link left in them. Control characters anywhere are shown escaped
+    (the comment is printed to a terminal or CI log first).
+    """
+    lines = [f"### Readiness changes: {md_code(_label(diff.base))} → {md_code(_label(diff.head))}", ""]
     for name, url in diff.new_credential_origins:
         lines += [
-            f"> ⚠️ **A credential goes to a new origin**: the probe plan now sends {md_text(name)} to "
-            f"{md_text(url)}. Check that this origin should receive it.",
+            f"> ⚠️ **A credential goes to a new origin**: the probe plan now sends {md_code(name)} to "
+            f"{md_forge_text(url)}. Check that this origin should receive it.",
             "",
         ]
     if diff.head.problems:
-        lines += [f"**{len(diff.head.problems)} validation problem(s)** in the change:", "", "```text"]
-        lines += [str(p) for p in diff.head.problems[:50]]
-        if len(diff.head.problems) > 50:
-            lines.append(f"... and {len(diff.head.problems) - 50} more (run `readiness validate`)")
-        lines += ["```", ""]
+        shown = [terminal_text(p) for p in diff.head.problems[:limit]]
+        if len(diff.head.problems) > limit:
+            shown.append(f"... and {len(diff.head.problems) - limit} more (run `readiness validate`)")
+        lines += [
+            f"**{len(diff.head.problems)} validation problem(s)** in the change:",
+            "",
+            md_fence("\n".join(shown), "text"),
+            "",
+        ]
     for title, items in (("Gates", diff.gates), ("Waves", diff.waves)):
         if not items:
             continue
@@ -218,14 +226,16 @@ def diff_markdown(diff: Diff) -> str:
         for c in items:
             mark = "⚠️ worse" if c.regression else ""
             why = "; ".join(c.reasons[:3]) + (f"; and {len(c.reasons) - 3} more" if len(c.reasons) > 3 else "")
-            lines.append(f"| {mark} | {md_text(c.id)} | {c.before or 'none'} | {c.after or 'none'} | {md_text(why)} |")
+            lines.append(
+                f"| {mark} | {md_forge_text(c.id)} | {c.before or 'none'} | {c.after or 'none'} | {md_forge_text(why)} |"
+            )
         lines.append("")
     if not diff.gates and not diff.waves and not diff.head.problems:
         lines += ["No gate or wave changes status.", ""]
     if diff.records:
         lines += ["#### Records", ""]
         for change in ("added", "changed", "removed"):
-            ids = [f"{r.kind} `{r.id}`" for r in diff.records if r.change == change]
+            ids = [f"{r.kind} {md_code(r.id)}" for r in diff.records if r.change == change]
             if ids:
                 lines.append(f"- {change.capitalize()}: " + ", ".join(ids))
         lines.append("")
@@ -234,4 +244,4 @@ def diff_markdown(diff: Diff) -> str:
             f"The base did not validate ({len(diff.base.problems)} problem(s)): its statuses are taken as none.",
             "",
         ]
-    return "\n".join(lines).rstrip() + "\n"
+    return terminal_text("\n".join(lines).rstrip() + "\n", lines=True)

@@ -14,18 +14,21 @@ history costs little more than the files that changed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import CheckCache
 from .errors import Problem, ValidationFailed
+from .gitinfo import resolve_commit
 from .loader import ParseCache, load_tree
 from .status import derive
-from .tree import ROOTS, Blobs, Change, GitError, GitTree, git
+from .tree import ROOTS, Blobs, Change, GitError, GitTree, git, git_bytes
 
 UTC = dt.UTC
-_FIELD = "\x1f"
-_RECORD = "\x1e"
+_FORMAT = "%H%x00%ct%x00%an%x00%s"
+"""Commit, committer time, author, subject: each ends with a NUL (``-z`` ends the last one)."""
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +100,54 @@ def unavailable_reason(root: Path) -> str | None:
     return None
 
 
-def _log(root: Path, *args: str) -> list[tuple[Commit, list[Change]]]:
+def _commit(fields: list[bytes]) -> Commit:
+    """A commit from the four fields of :data:`_FORMAT` (text that is not UTF-8 shows as U+FFFD)."""
+    sha, stamp, author, subject = (value.decode("utf-8", "replace") for value in fields)
+    if not _SHA.fullmatch(sha) or not (stamp.isascii() and stamp.isdigit()):
+        raise GitError(f"git log: unexpected output at {sha[:40]!r}")
+    return Commit(sha, dt.datetime.fromtimestamp(int(stamp), tz=UTC), author, subject)
+
+
+def parse_log(out: bytes, prefix: str = "") -> list[tuple[Commit, list[Change]]]:
+    """Read ``git log -z --raw --format=<_FORMAT>`` output, by position.
+
+    Every field and every path ends with NUL, and no field can hold one (git keeps
+    commit text as C strings: a subject or author name ends at a NUL), so the
+    stream is a sequence of tokens: four for each commit, then two for each
+    changed path (``:mode mode blob blob status`` and the path), each consumed
+    in turn. Whatever a subject or author holds, it is one token in its place:
+    it can neither split a commit nor start another one. Paths outside
+    ``prefix`` are left out; the others are made relative to it.
+    """
+    tokens = out.split(b"\0")
+    if tokens and tokens[-1] == b"":
+        tokens.pop()
+    result: list[tuple[Commit, list[Change]]] = []
+    at = 0
+    while at < len(tokens):
+        if at + 4 > len(tokens):
+            raise GitError("git log: output ends inside a commit")
+        commit = _commit(tokens[at : at + 4])
+        at += 4
+        changes = []
+        while at < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
+            if at + 1 >= len(tokens):
+                raise GitError(f"git log: output ends inside the changes of {commit.sha}")
+            meta = tokens[at].lstrip(b"\n").decode("ascii", "replace")
+            path = tokens[at + 1].decode("utf-8", "surrogateescape")
+            at += 2
+            if not path.startswith(prefix):
+                continue
+            _old_mode, new_mode, _old_blob, new_blob, status = meta[1:].split()
+            changes.append(Change(status[:1], new_mode, new_blob, path[len(prefix) :]))
+        result.append((commit, changes))
+    return result
+
+
+def _log(root: Path) -> list[tuple[Commit, list[Change]]]:
     """First-parent commits that changed data/ or evidence/, oldest first, with their changes."""
     prefix = git(root, "rev-parse", "--show-prefix").strip()
-    out = git(
+    out = git_bytes(
         root,
         "log",
         "--first-parent",
@@ -111,33 +158,22 @@ def _log(root: Path, *args: str) -> list[tuple[Commit, list[Change]]]:
         "--no-renames",
         "--no-abbrev",
         "-z",
-        f"--format={_RECORD}%H{_FIELD}%ct{_FIELD}%an{_FIELD}%s",
-        *args,
+        f"--format={_FORMAT}",
         "HEAD",
         "--",
         *ROOTS,
     )
-    result = []
-    for chunk in out.split(_RECORD):
-        if not chunk:
-            continue
-        header, _, rest = chunk.partition("\0")
-        sha, stamp, author, subject = header.split(_FIELD, 3)
-        tokens = rest.lstrip("\n").split("\0")
-        changes = []
-        for meta, path in zip(tokens[::2], tokens[1::2], strict=False):
-            if not meta.startswith(":") or not path.startswith(prefix):
-                continue
-            _old_mode, new_mode, _old_blob, new_blob, status = meta[1:].split()
-            changes.append(Change(status[:1], new_mode, new_blob, path[len(prefix) :]))
-        result.append((Commit(sha, dt.datetime.fromtimestamp(int(stamp), tz=UTC), author, subject), changes))
-    return result
+    return parse_log(out, prefix)
 
 
 def commit_info(root: Path, revision: str) -> Commit:
-    out = git(root, "show", "-s", f"--format=%H{_FIELD}%ct{_FIELD}%an{_FIELD}%s", revision, "--")
-    sha, stamp, author, subject = out.strip("\n").split(_FIELD, 3)
-    return Commit(sha, dt.datetime.fromtimestamp(int(stamp), tz=UTC), author, subject)
+    """The commit ``revision`` names (:class:`UsageError` when it names none, or looks like an option)."""
+    sha = resolve_commit(root, revision)
+    out = git_bytes(root, "show", "-s", "-z", f"--format={_FORMAT}", sha, "--")
+    fields = out.split(b"\0")
+    if len(fields) < 4:
+        raise GitError(f"git show: unexpected output for {sha}")
+    return _commit(fields[:4])
 
 
 def compute_history(root: Path, as_of: dt.datetime | None = None, *, now: dt.datetime | None = None) -> History:

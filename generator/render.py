@@ -26,7 +26,17 @@ from .diff import Diff
 from .history import Commit, History, Transition
 from .models import Evidence, Gate, observed_moment, slug_of_gate
 from .status import Derived, GateState, Reason
-from .textsafe import front_matter_title, html_text, markdown_converter, md_link, md_text, render_markdown, safe_url
+from .textsafe import (
+    front_matter_title,
+    html_text,
+    markdown_converter,
+    md_code,
+    md_link,
+    md_text,
+    render_markdown,
+    safe_url,
+    terminal_text,
+)
 from .widgets import badge_svg, card_html, redirect_html
 
 FRESHNESS_WINDOW_DAYS = 30
@@ -95,10 +105,26 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["t"] = md_text
     env.filters["h"] = html_text
+    env.filters["git"] = git_text
+    env.filters["git_code"] = git_code
     converter = markdown_converter()
     env.filters["md"] = lambda text: render_markdown(text, converter)
     env.filters["date"] = _date
     return env
+
+
+def git_text(value: object) -> Markup:
+    """Text from git (a subject, an author, git's own error) as plain Markdown text.
+
+    git keeps whatever bytes a commit holds: control and format characters are shown
+    escaped (``\\x1b``, ``\\u202e``), then the text is escaped like any record text.
+    """
+    return md_text(terminal_text(value))
+
+
+def git_code(value: object) -> Markup:
+    """Text from git or a problem message as one inline code span nothing inside can close."""
+    return md_code(terminal_text(value))
 
 
 def _finalize(value: Any) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from urllib.parse import quote
 
 import nh3
@@ -139,3 +140,130 @@ def render_markdown(source: str, converter: MarkdownIt | None = None) -> Markup:
     # must never see record text as code.
     clean = clean.replace("{", "&#123;").replace("}", "&#125;")
     return Markup(f'\n<div class="readiness-md">\n{clean.strip()}\n</div>\n')
+
+
+# ------------------------------------------------------------------ code spans and fences
+
+_BACKTICK_RUN = re.compile(r"`+")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
+
+
+def md_code(value: object) -> Markup:
+    """Plain text as one inline code span that nothing inside can close.
+
+    The span is one line (line breaks become spaces) and its backtick fence is
+    longer than any backtick run in the text (CommonMark); a space pads the
+    text when it starts or ends with a backtick, or with a space (CommonMark
+    strips exactly one from each side). Code spans show ``<``, ``&``, ``[``,
+    ``@`` and URLs as they are: nothing in them becomes markup, a link or a
+    mention. Control characters are the caller's business (see
+    :func:`terminal_text`).
+    """
+    text = _SPACE.sub(" ", str(value))
+    if not text:
+        return Markup("` `")
+    fence = "`" * (_longest_backtick_run(text) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " ") else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def md_fence(value: object, info: str = "") -> Markup:
+    """Plain text as a fenced code block that nothing inside can close.
+
+    The fence is a backtick run longer than any in the text, and at least three;
+    ``info`` (the language) is the caller's own word. Line breaks are kept
+    (``\\r\\n`` and ``\\r`` become ``\\n``); no trailing newline is added after the
+    closing fence.
+    """
+    if "`" in info or any(ch.isspace() for ch in info):
+        raise ValueError(f"info string {info!r}: one word without backticks")
+    text = _LINE_BREAK.sub("\n", str(value)).removesuffix("\n")
+    fence = "`" * max(3, _longest_backtick_run(text) + 1)
+    return Markup(f"{fence}{info}\n{text}\n{fence}" if text else f"{fence}{info}\n{fence}")
+
+
+_FORGE_REFERENCE = re.compile(r"(?i)&#64;(?=[a-z0-9_-])|(?<!&)#(?=\d)|&#58;(?=//)|\bwww(?=&#46;)")
+"""In :func:`md_text`'s output (which writes ``@``, a ``:`` before ``//`` and the ``.`` after
+``www`` as character references): the places a forge turns into a mention, an issue reference
+or a link once the references are decoded."""
+
+
+def md_forge_text(value: object) -> Markup:
+    """:func:`md_text` for Markdown that a forge renders (a pull-request comment).
+
+    GitHub, GitLab and Gitea also turn ``@name`` into a mention (``a@b.example``
+    into a mail link), ``#123`` into an issue link and bare ``https://`` or
+    ``www.`` into links; a zero-width space after the ``@``, ``#``, ``:`` or
+    ``www`` (written as ``&#8203;``, so the Markdown source stays ASCII) breaks
+    each of them. The text reads the same.
+    """
+    return Markup(_FORGE_REFERENCE.sub(lambda m: m[0] + "&#8203;", md_text(value)))
+
+
+# ------------------------------------------------------------------ terminal and JSON output
+
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Control (C0, DEL, C1), format (bidi controls, zero-width characters, soft hyphen, ...),
+lone surrogates (undecodable bytes), and the Unicode line and paragraph separators."""
+_FIELD_CANDIDATE = re.compile(r"[^\t\x20-\x7e]")
+_LINES_CANDIDATE = re.compile(r"[^\t\n\x20-\x7e]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+_WORKFLOW_COMMAND = re.compile(r"^(\s*)(?:(:)(?=:)|(#)(?=#\[))", re.MULTILINE)
+"""A line a CI runner reads as a command or log marker (``::error ...``, ``##[group]``),
+leading whitespace included (GitHub's runner trims it)."""
+
+
+def _unsafe(ch: str) -> bool:
+    return unicodedata.category(ch) in _UNSAFE_CATEGORIES
+
+
+def _escaped(ch: str) -> str:
+    short = _SHORT_ESCAPES.get(ch)
+    if short is not None:
+        return short
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def terminal_text(value: object, *, lines: bool = False) -> str:
+    """Text safe to print on a terminal or into a CI log, every unsafe character shown escaped.
+
+    Control characters (C0 but tab, DEL, C1), format characters (bidi controls,
+    zero-width characters), lone surrogates and U+2028/U+2029 become ``\\x1b``,
+    ``\\u202e``... (``\\n`` and ``\\r`` for the line breaks). By default the value is
+    one field of a line, so a newline is escaped too and the field can never
+    start a line of its own; ``lines=True`` is for a whole message, whose
+    newlines are kept. Either way, a line (the field's start, or each line) that
+    would begin with ``::`` or ``##[`` (a GitHub or Gitea Actions workflow
+    command or log marker) has its first character escaped.
+    """
+    text = str(value)
+    candidate = _LINES_CANDIDATE if lines else _FIELD_CANDIDATE
+    if candidate.search(text):
+        text = candidate.sub(lambda m: _escaped(m[0]) if m[0] == "\n" or _unsafe(m[0]) else m[0], text)
+    if ":" in text or "#" in text:
+        text = _WORKFLOW_COMMAND.sub(lambda m: m[1] + ("\\x3a" if m[2] else "\\x23"), text)
+    return text
+
+
+_JSON_CANDIDATE = re.compile(r"[^\n\x20-\x7e]")
+
+
+def json_text(document: object, *, indent: int | None = 2) -> str:
+    """``json.dumps`` (UTF-8 kept) with every character :func:`terminal_text` escapes written as ``\\uXXXX``.
+
+    ``json.dumps`` escapes C0 controls itself but leaves DEL, C1, bidi and
+    zero-width characters raw; they can only occur inside strings, where the
+    JSON escape stands for the same character, so the document is unchanged.
+    """
+    text = json.dumps(document, indent=indent, ensure_ascii=False)
+
+    return _JSON_CANDIDATE.sub(lambda m: json.dumps(m[0])[1:-1] if _unsafe(m[0]) else m[0], text)

@@ -125,15 +125,26 @@ class GitError(ReadinessError):
     """git could not answer (not a repository, unknown revision, ...)."""
 
 
-def git(root: Path, *args: str, check: bool = True) -> str:
-    """Run ``git -C root ARGS`` and return its standard output (text)."""
+def git_bytes(root: Path, *args: str, check: bool = True) -> bytes:
+    """Run ``git -C root ARGS`` and return its standard output (bytes, as git wrote them)."""
     try:
-        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False, timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=300)
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
         raise GitError(f"git {' '.join(args)} failed: {exc}") from None
     if check and proc.returncode != 0:
-        raise GitError(f"git {' '.join(args)} failed: {proc.stderr.strip() or proc.returncode}")
+        stderr = proc.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"git {' '.join(args)} failed: {stderr or proc.returncode}")
     return proc.stdout
+
+
+def git(root: Path, *args: str, check: bool = True) -> str:
+    """Run ``git -C root ARGS`` and return its standard output as text.
+
+    Decoded as UTF-8; bytes that are not UTF-8 (a path, a commit message) are kept
+    as lone surrogates (``surrogateescape``, as Python does for file names), so
+    paths round-trip and nothing raises here.
+    """
+    return git_bytes(root, *args, check=check).decode("utf-8", "surrogateescape")
 
 
 @dataclass

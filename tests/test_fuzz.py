@@ -209,3 +209,113 @@ def test_random_text_in_every_field_never_becomes_live_markup(
             assert "<" not in parsed.title, page
             html = page.read_text(encoding="utf-8")
             assert "<iframe" not in html and "<svg onload" not in html.lower(), page
+
+
+# Git metadata: any text git keeps (NUL ends a C string, so git refuses it) in subjects and
+# author names, and in a record whose problem a gap and the diff show. One small repository per
+# example; git is slow, so few examples.
+GIT_BITS = [
+    "`",
+    "``",
+    "```",
+    "\x1e",
+    "\x1f",
+    "\x1b[31m",
+    "\x1b]8;;https://evil.example\x07",
+    "\r",
+    "\n",
+    "\n\n",
+    "\u202e",
+    "\x85",
+    "\u2028",
+    "\x08",
+    "::error::forged",
+    "##[group]",
+    "@bob",
+    "<script>alert(1)</script>",
+    "</details>",
+    "[x](javascript:alert(1))",
+    "-- ",
+    "--output=/tmp/x",
+    "- ",
+    "1. ",
+    "# ",
+    "|",
+    "\t",
+    " ",
+]
+any_but_nul = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=8)
+git_text = st.lists(st.one_of(st.sampled_from(GIT_BITS), any_but_nul), min_size=1, max_size=6).map("".join)
+
+
+def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> bytes:
+    import subprocess
+
+    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True).stdout
+
+
+@settings(
+    max_examples=min(EXAMPLES, 25),
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(subject=git_text, author=git_text, value=git_text)
+def test_git_metadata_is_read_exactly_and_printed_inert(subject: str, author: str, value: str) -> None:
+    import json
+    import re
+    import unicodedata
+
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.history import compute_history
+
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "repo"
+        root.mkdir()
+        _git(root, "init", "-q", "-b", "main")
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": f"A{author}Z",  # git trims punctuation and spaces at the ends of a name
+            "GIT_AUTHOR_EMAIL": "a@example.invalid",
+            "GIT_COMMITTER_NAME": "C",
+            "GIT_COMMITTER_EMAIL": "c@example.invalid",
+        }
+        message = Path(scratch) / "message"
+        shas = []
+        for files in (
+            dict(MINIMAL),
+            {"data/waves.yaml": f"- id: wave-a\n  title: W\n  gates: [{json.dumps(value)}]\n"},
+        ):
+            write_files(root, files)
+            message.write_text(subject, encoding="utf-8")
+            _git(root, "add", "-A")
+            _git(root, "commit", "-q", "--cleanup=verbatim", "--allow-empty-message", "-F", str(message), env=env)
+            shas.append(_git(root, "rev-parse", "HEAD").decode().strip())
+
+        points = compute_history(root).points
+        assert [p.commit.sha for p in points] == shas  # each commit exactly once
+        for point in points:
+            says = _git(root, "log", "-1", "--format=%s%x00%an", point.commit.sha).decode("utf-8", "replace")
+            assert f"{point.commit.subject}\0{point.commit.author}\n" == says
+        if "\n" not in subject and subject == subject.rstrip():
+            assert points[0].commit.subject == subject
+
+        runner = CliRunner()
+        outputs = []
+        for args in (["history"], ["history", "--json"], ["diff", *shas], ["diff", "--format", "json", *shas]):
+            result = runner.invoke(main, ["--root", str(root), *args])
+            assert result.exit_code == 0, (args, result.output, result.exception)
+            outputs.append(result.stdout + result.stderr)
+        for text in outputs:
+            assert not [ch for ch in text if ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cf", "Cs")]
+            assert not [line for line in text.splitlines() if line.lstrip().startswith(("::", "##["))]
+        markdown_out = outputs[2]
+        if "```text" in markdown_out:
+            lines = markdown_out.splitlines()
+            start = next(i for i, line in enumerate(lines) if re.fullmatch(r"`{3,}text", line))
+            fence = lines[start][: -len("text")]
+            inside = lines[start + 1 : lines.index(fence, start + 1)]
+            assert all(len(run) < len(fence) for line in inside for run in re.findall(r"`+", line))

@@ -442,6 +442,6 @@ def test_diff_highlights_a_credential_sent_to_a_new_origin(catalog_dir, cli) -> 
     result = cli("diff", "main", root=root)
     assert result.code == 0, result.stderr
     assert "A credential goes to a new origin" in result.stdout
-    assert "sends REG\\_TOKEN to https&#58;//collector.example" in result.stdout
+    assert "sends `REG_TOKEN` to https&#58;&#8203;//collector.example" in result.stdout
     as_json = json.loads(cli("diff", "main", "--format", "json", root=root).stdout)
     assert as_json["new_credential_origins"] == [{"variable": "REG_TOKEN", "origin": "https://collector.example"}]
