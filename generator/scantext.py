@@ -240,12 +240,6 @@ def scan_record(text: str, root: Node | None) -> list[Finding]:
     return merge(raw, (_node_unit(text, node) for node in nodes))
 
 
-def record_units(text: str, root: Node | None) -> Iterator[Unit]:
-    """A unit for each key and value that YAML reads differently than the file spells it."""
-    for _, node in yamlstrict.strings(root, rewritten_only=True):
-        yield _node_unit(text, node)
-
-
 def _node_unit(text: str, node: ScalarNode) -> Unit:
     start, end = node.start_mark, node.end_mark
     return Unit(
@@ -304,12 +298,14 @@ def scan_attachment(name: str, data: bytes, *, text_by_name: bool) -> Attachment
     does not look like text is still scanned as UTF-8 rather than refused.
     """
     kind = sniff_binary(data)
+    text = decode_text(data) if kind is None else None
+    if kind is None and text is None and b"%PDF-" in data[:1024]:
+        kind = "pdf"  # a PDF may start with up to 1 KiB of something else
     if kind is not None:
         try:
             return AttachmentScan(tuple(_scan_binary(kind, data)))
         except _Refused as refused:
             return AttachmentScan((), refused.reason)
-    text = decode_text(data)
     if text is None:
         if not text_by_name:
             return AttachmentScan((), REFUSED_BINARY)
@@ -328,7 +324,7 @@ def sniff_binary(data: bytes) -> str | None:
         return "gif"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
-    if b"%PDF-" in data[:1024]:
+    if data.startswith(b"%PDF-"):
         return "pdf"
     return None
 
