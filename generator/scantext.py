@@ -421,7 +421,7 @@ def _yaml_units(text: str, budget: _Budget) -> Iterator[Unit]:
         return
 
 
-_QUOTED = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
+_QUOTED = re.compile(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"')
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2})|(.))", re.DOTALL)
 _SIMPLE_ESCAPES = {
     "n": "\n",
@@ -447,16 +447,27 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _quoted_units(text: str, lines: _Lines) -> Iterator[Unit]:
-    """Double-quoted strings with escapes (JSON, JSON log lines, YAML, C-like), decoded."""
-    if "\\" not in text:
-        return
-    for match in _QUOTED.finditer(text):
-        token = match.group()
-        if "\\" not in token:
-            continue
-        line, column = lines.at(match.start())
-        decoded = unescape(token[1:-1])
-        yield Unit(_context(text, match.start(), match.end(), decoded), line, column, line, column + len(token) - 1)
+    """Double-quoted strings with escapes (JSON, JSON log lines, YAML, C-like), decoded.
+
+    Only lines holding a backslash are read, left to right; a quote that is never
+    closed ends its line (trying again from each later quote would be quadratic)."""
+    backslash = text.find("\\")
+    while backslash >= 0:
+        start = text.rfind("\n", 0, backslash) + 1
+        end = text.find("\n", backslash)
+        end = len(text) if end < 0 else end
+        quote = text.find('"', start, end)
+        while quote >= 0:
+            match = _QUOTED.match(text, quote, end)
+            if match is None:
+                break
+            token = match.group()
+            if "\\" in token:
+                line, column = lines.at(quote)
+                decoded = unescape(token[1:-1])
+                yield Unit(_context(text, quote, match.end(), decoded), line, column, line, column + len(token) - 1)
+            quote = text.find('"', match.end(), end)
+        backslash = text.find("\\", end)
 
 
 def unescape(body: str) -> str:
