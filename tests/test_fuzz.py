@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import zlib
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -308,3 +309,59 @@ def test_a_secret_is_found_however_it_is_encoded_and_never_shown(
     for problem in problems:
         shown = str(problem)
         assert not any(secret[i : i + 5] in shown for i in range(len(secret) - 4)), shown
+
+
+ATTACHMENT_PREFIXES = [
+    b"",
+    b"\x89PNG\r\n\x1a\n",
+    b"%PDF-1.7\n",
+    b"\xff\xd8\xff",
+    b"GIF89a",
+    b"RIFF\0\0\0\0WEBP",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xff\xfe\0\0",
+    b"\xef\xbb\xbf",
+]
+ATTACHMENT_BITS = [
+    b"\0",
+    b"\\",
+    b'"',
+    b"(",
+    b")",
+    b"[",
+    b"] TJ",
+    b"<",
+    b">",
+    b"stream\n",
+    b"endstream",
+    b"/Filter /FlateDecode",
+    b"zTXt",
+    b"iTXt",
+    b"tEXt",
+    b"\0\0\0\x10",
+    b"&a ",
+    b"*a",
+    b"\n  ",
+    b": ",
+    b"QUFBQUFBQUFBQUFBQUFBQUFB",
+    b"\\u00",
+    b"\\x6",
+    zlib.compress(b"token: Zq8Jm2Kx7Vb4"),
+]
+
+
+@SETTINGS
+@given(
+    prefix=st.sampled_from(ATTACHMENT_PREFIXES),
+    parts=st.lists(st.one_of(st.sampled_from(ATTACHMENT_BITS), st.binary(max_size=12)), max_size=12),
+    suffix=st.sampled_from([".txt", ".json", ".yaml", ".bin", ".png", ".pdf"]),
+)
+def test_any_attachment_bytes_end_in_findings_or_a_refusal(prefix: bytes, parts: list[bytes], suffix: str) -> None:
+    from generator.loader import TEXT_ATTACHMENT_TYPES
+    from generator.scantext import scan_attachment
+
+    scanned = scan_attachment("x" + suffix, prefix + b"".join(parts), text_by_name=suffix in TEXT_ATTACHMENT_TYPES)
+    assert scanned.refused is None or scanned.refused.startswith(("is ", "holds ")), scanned.refused
+    for finding in scanned.findings:
+        assert finding.line >= 1 and finding.column >= 1 and finding.masked.endswith("…")
