@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import yamlstrict
 from generator.errors import Problem, ValidationFailed
 from generator.loader import load_catalog
 from generator.scantext import decode_text, scan_attachment
@@ -397,3 +398,55 @@ def test_the_cli_masks_decoded_secrets(cli: Cli, catalog_dir: MakeCatalog) -> No
         f"{RECORD}:4:10: possible GitHub token 'ghp_…' (fingerprint {fingerprint(GITHUB)}): remove it and rotate it"
     )
     assert GITHUB[4:] not in result.stdout + result.stderr
+
+
+# --------------------------------------------------------- the decoded-text walk
+
+
+def test_strings_yields_every_key_and_scalar_in_document_order() -> None:
+    text = (
+        "plain: one line\n"
+        'quoted: "same"\n'
+        'escaped: "caf\\u00e9\\x41"\n'
+        "single: 'it''s'\n"
+        "folded: >\n  a\n  b\n"
+        "literal: |\n  kept\n"
+        "wrapped: first\n  second\n"
+        "list: [x, 'y', {k: \"\\e\"}]\n"
+    )
+    parsed = yamlstrict.parse(text, "x.yaml", [])
+    assert parsed is not None
+    every = [
+        (value, node.start_mark.line + 1, node.start_mark.column + 1) for value, node in yamlstrict.strings(parsed.node)
+    ]
+    assert every == [
+        ("plain", 1, 1),
+        ("one line", 1, 8),
+        ("quoted", 2, 1),
+        ("same", 2, 9),
+        ("escaped", 3, 1),
+        ("caféA", 3, 10),
+        ("single", 4, 1),
+        ("it's", 4, 9),
+        ("folded", 5, 1),
+        ("a b\n", 5, 9),
+        ("literal", 8, 1),
+        ("kept\n", 8, 10),
+        ("wrapped", 10, 1),
+        ("first second", 10, 10),
+        ("list", 12, 1),
+        ("x", 12, 8),
+        ("y", 12, 11),
+        ("k", 12, 17),
+        ("\x1b", 12, 20),
+    ]
+    rewritten = [value for value, _ in yamlstrict.strings(parsed.node, rewritten_only=True)]
+    assert rewritten == ["caféA", "it's", "a b\n", "first second", "\x1b"]
+    assert list(yamlstrict.strings(None)) == []
+
+
+def test_strings_walks_deep_trees_without_recursion() -> None:
+    text = "a:\n" + "".join("  " * depth + "- \n" for depth in range(1, 60)) + "  " * 60 + '- "\\x41"\n'
+    parsed = yamlstrict.parse(text, "deep.yaml", [])
+    assert parsed is not None
+    assert [value for value, _ in yamlstrict.strings(parsed.node, rewritten_only=True)] == ["A"]
