@@ -99,6 +99,10 @@ class Unit:
     end_line: int
     """Where the value ends: a raw finding inside it is the same place."""
     end_column: int
+    context_column: int
+    """Where the text starts on ``line`` (its context, before the value)."""
+    context_end_column: int
+    """Where the text ends on ``end_line``."""
     loose: bool = False
     """Decoded base64: a raw finding inside the value is the same secret, whatever its kind."""
 
@@ -128,8 +132,8 @@ class _Budget:
 def merge(raw: Iterable[Finding], units: Iterable[Unit]) -> list[Finding]:
     """The raw scan's findings, then those of each unit that are not already there.
 
-    A unit finding is the same as an earlier finding when that one lies on the
-    unit's lines with the same fingerprint (the context around a value holds what
+    A unit finding is the same as an earlier finding when that one lies in the
+    unit's text with the same fingerprint (the context around a value holds what
     the raw scan saw), or inside the value with the same kind (the raw scan read
     the escaped spelling: ``token: "abc\\n"`` is found as ``abc\\n`` there), or, for
     decoded base64, inside the value whatever its kind. Each earlier finding
@@ -150,7 +154,12 @@ def merge(raw: Iterable[Finding], units: Iterable[Unit]) -> list[Finding]:
         pending: list[Finding] = []
         for finding in found:
             index = next(
-                (i for i, f in enumerate(near) if i not in used and f.fingerprint == finding.fingerprint), None
+                (
+                    i
+                    for i, f in enumerate(near)
+                    if i not in used and f.fingerprint == finding.fingerprint and _in_context(f, unit)
+                ),
+                None,
             )
             if index is None:
                 pending.append(finding)
@@ -180,9 +189,31 @@ def _inside(finding: Finding, unit: Unit) -> bool:
     return (unit.line, unit.column) <= (finding.line, finding.column) <= (unit.end_line, unit.end_column)
 
 
-def _context(text: str, start: int, end: int, decoded: str) -> str:
-    """``decoded`` in place of ``text[start:end]``, with the rest of its lines (bounded)."""
-    return _prefix(text, start) + decoded + _suffix(text, end)
+def _in_context(finding: Finding, unit: Unit) -> bool:
+    return (
+        (unit.line, unit.context_column) <= (finding.line, finding.column) <= (unit.end_line, unit.context_end_column)
+    )
+
+
+def _unit(
+    text: str, start: int, end: int, decoded: str, where: tuple[int, int, int, int], *, loose: bool = False
+) -> Unit:
+    """A unit for ``decoded``, the value written as ``text[start:end]`` at ``where`` (its first
+    line and column, last line and column), with the rest of its lines around it (bounded);
+    decoded base64 (``loose``) with the start of its line only (its key)."""
+    prefix = _prefix(text, start)
+    suffix = "" if loose else _suffix(text, end)
+    line, column, end_line, end_column = where
+    return Unit(
+        prefix + decoded + suffix,
+        line,
+        column,
+        end_line,
+        end_column,
+        column - len(prefix),
+        end_column + len(suffix),
+        loose,
+    )
 
 
 def _prefix(text: str, start: int) -> str:
@@ -208,16 +239,26 @@ def _suffix(text: str, end: int) -> str:
 
 
 class _Lines:
-    """Line and column (1-based) of offsets in a text."""
+    """Line and column (1-based) of offsets in a text, asked for in increasing order: a
+    cursor, not a table of line starts (25 MiB of newlines would make that table huge)."""
 
-    __slots__ = ("starts",)
+    __slots__ = ("line", "offset", "start", "text")
 
     def __init__(self, text: str) -> None:
-        self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        self.text = text
+        self.offset = self.start = 0
+        self.line = 1
 
     def at(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index + 1, offset - self.starts[index] + 1
+        if offset < self.offset:
+            self.offset = self.start = 0
+            self.line = 1
+        self.line += self.text.count("\n", self.offset, offset)
+        newline = self.text.rfind("\n", self.offset, offset)
+        if newline >= 0:
+            self.start = newline + 1
+        self.offset = offset
+        return self.line, offset - self.start + 1
 
 
 # ------------------------------------------------------------------ record files
@@ -242,12 +283,8 @@ def scan_record(text: str, root: Node | None) -> list[Finding]:
 
 def _node_unit(text: str, node: ScalarNode) -> Unit:
     start, end = node.start_mark, node.end_mark
-    return Unit(
-        _context(text, start.index, end.index, node.value),
-        start.line + 1,
-        start.column + 1,
-        end.line + 1,
-        end.column + 1,
+    return _unit(
+        text, start.index, end.index, node.value, (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
     )
 
 
@@ -389,13 +426,9 @@ def scan_text(text: str, *, yaml_file: bool = False) -> list[Finding]:
     """Possible secrets of a text attachment: the text, its escaped strings, its YAML values
     (``yaml_file``) and its base64 that decodes to text."""
     budget = _Budget()
-    lines = _Lines(text) if ("\\" in text or _BASE64_RUN.search(text)) else None
-    units: list[Iterable[Unit]] = []
+    units: list[Iterable[Unit]] = [_quoted_units(text), _base64_units(text, budget)]
     if yaml_file:
-        units.append(_yaml_units(text, budget))
-    if lines is not None:
-        units.append(_quoted_units(text, lines))
-        units.append(_base64_units(text, lines, budget))
+        units.insert(0, _yaml_units(text, budget))
     return merge(scan_secrets(text), (unit for group in units for unit in group))
 
 
@@ -413,15 +446,16 @@ def _yaml_units(text: str, budget: _Budget) -> Iterator[Unit]:
             position = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
             value = event.value
             if yamlstrict.rewritten(event):
-                yield Unit(_context(text, start.index, end.index, value), *position)
+                yield _unit(text, start.index, end.index, value, position)
             compact = "".join(value.split()) if start.line != end.line else value
             for decoded in _base64_decoded(compact, budget):
-                yield Unit(_prefix(text, start.index) + decoded, *position, loose=True)
+                yield _unit(text, start.index, end.index, decoded, position, loose=True)
     except yaml.YAMLError:
         return
 
 
 _QUOTED = re.compile(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"')
+_ESCAPED_HINT = re.compile(r'"[^"\\\n]*+\\')
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2})|(.))", re.DOTALL)
 _SIMPLE_ESCAPES = {
     "n": "\n",
@@ -446,28 +480,60 @@ _SIMPLE_ESCAPES = {
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _quoted_units(text: str, lines: _Lines) -> Iterator[Unit]:
+def _quoted_units(text: str) -> Iterator[Unit]:
     """Double-quoted strings with escapes (JSON, JSON log lines, YAML, C-like), decoded.
 
-    Only lines holding a backslash are read, left to right; a quote that is never
-    closed ends its line (trying again from each later quote would be quadratic)."""
-    backslash = text.find("\\")
-    while backslash >= 0:
-        start = text.rfind("\n", 0, backslash) + 1
-        end = text.find("\n", backslash)
+    Only lines where a quote is followed by a backslash are read, left to right; a
+    quote that is never closed ends its line (trying again from each later quote would
+    be quadratic). Each such line is scanned once with its strings decoded; only the
+    strings where that finds something become units (a scan per string would cost a
+    call per string of a large JSON file)."""
+    lines = _Lines(text)
+    hint = _ESCAPED_HINT.search(text)
+    while hint is not None:
+        start = text.rfind("\n", 0, hint.start()) + 1
+        end = text.find("\n", hint.end())
         end = len(text) if end < 0 else end
-        quote = text.find('"', start, end)
+        pieces: list[str] = []
+        tokens: list[tuple[int, int, int, str]] = []  # (offset in the decoded line, quote, end, decoded)
+        written, length, quote = start, 0, text.find('"', start, end)
         while quote >= 0:
             match = _QUOTED.match(text, quote, end)
             if match is None:
                 break
-            token = match.group()
-            if "\\" in token:
-                line, column = lines.at(quote)
-                decoded = unescape(token[1:-1])
-                yield Unit(_context(text, quote, match.end(), decoded), line, column, line, column + len(token) - 1)
+            body = text[quote + 1 : match.end() - 1]
+            decoded = unescape(body) if "\\" in body else body
+            if decoded != body:
+                pieces.append(text[written : quote + 1])
+                length += quote + 1 - written
+                tokens.append((length, quote, match.end(), decoded))
+                pieces.append(decoded)
+                length += len(decoded)
+                written = match.end() - 1
             quote = text.find('"', match.end(), end)
-        backslash = text.find("\\", end)
+        hint = _ESCAPED_HINT.search(text, end)
+        if not tokens:
+            continue
+        pieces.append(text[written:end])
+        decoded_line = "".join(pieces)
+        starts = [token[0] for token in tokens]
+        chosen: set[int] = set()
+        for finding in scan_secrets(decoded_line):
+            index = bisect.bisect_right(starts, _offset(decoded_line, finding.line, finding.column)) - 1
+            if index >= 0:
+                chosen.add(index)
+        for index in sorted(chosen):
+            _, quote, token_end, decoded = tokens[index]
+            line, column = lines.at(quote)
+            yield _unit(text, quote, token_end, decoded, (line, column, line, column + token_end - quote - 1))
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The offset of a 1-based line and column in ``text``."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.index("\n", start) + 1
+    return start + column - 1
 
 
 def unescape(body: str) -> str:
@@ -492,15 +558,16 @@ _BASE64_VALUE = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}\Z")
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
-def _base64_units(text: str, lines: _Lines, budget: _Budget) -> Iterator[Unit]:
+def _base64_units(text: str, budget: _Budget) -> Iterator[Unit]:
     """Runs of base64 in the text that decode to text, with the start of their line (a key)."""
+    lines = _Lines(text)
     for match in _BASE64_RUN.finditer(text):
         if budget.base64_values <= 0 or budget.base64_bytes <= 0:
             return
         line, column = lines.at(match.start())
         for decoded in _base64_decoded(match.group(), budget):
-            end = column + len(match.group()) - 1
-            yield Unit(_prefix(text, match.start()) + decoded, line, column, line, end, loose=True)
+            where = (line, column, line, column + len(match.group()) - 1)
+            yield _unit(text, match.start(), match.end(), decoded, where, loose=True)
 
 
 def _base64_decoded(value: str, budget: _Budget, depth: int = 2) -> Iterator[str]:

@@ -177,6 +177,17 @@ def test_the_same_secret_twice_in_one_value_is_two_places(catalog_dir: MakeCatal
     assert [(p.line, p.column) for p in found] == [(4, 10), (4, 11)]
 
 
+def test_the_same_secret_far_apart_on_one_line_is_two_places(catalog_dir: MakeCatalog) -> None:
+    filler = "word " * 40
+    extra = f'details: "{GITHUB} {filler}{escaped("g", "x")}{GITHUB[1:]}"\n'
+    found = secrets_in(problems(catalog_dir({RECORD: HEAD + extra})), RECORD)
+    assert [(p.line, p.column) for p in found] == [(4, 10), (4, 11)]
+    newlines = '"\\n", ' * 100
+    line = f'["{GITHUB}", {newlines}"{escaped("g", "u")}{GITHUB[1:]}"]\n'
+    scanned = scan_attachment("x.json", line.encode(), text_by_name=True)
+    assert [(f.line, f.column) for f in scanned.findings] == [(1, 3), (1, line.index('"\\u0067') + 1)]
+
+
 def test_escaped_and_folded_harmless_text_passes(catalog_dir: MakeCatalog) -> None:
     extra = (
         f'details: "caf\\u00e9 \\x41\\U0001F600 sha256 {SHA256}\\nrotated: yes"\n'
