@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import ScalarNode
 
-from . import yamlstrict
+from . import scantext, yamlstrict
 from .catalog import Catalog, Origin
 from .checks import check_field_problem
 from .errors import Problem, UsageError, ValidationFailed
@@ -47,7 +47,6 @@ from .models import (
     reserved_reason,
 )
 from .secrets import Finding, mask_secrets
-from .secrets import scan as scan_secrets
 from .tree import Entry, TooLarge, Tree, WorkTree
 
 Loc = tuple[str | int, ...]
@@ -74,8 +73,8 @@ class ParseCache:
 
     def __init__(self) -> None:
         self.files: dict[tuple[str, str], _FileResult] = {}
-        self.attachments: dict[str, tuple[str, list[Finding]]] = {}
-        """Blob id -> (sha256, possible secrets) of an attachment."""
+        self.attachments: dict[str, tuple[str, scantext.AttachmentScan]] = {}
+        """Blob id -> (sha256, possible secrets or why it is refused) of an attachment."""
         self.keys: frozenset[tuple[str, object]] | None = None
         """Every id and alias of the previous load (evidence with its record's identity)."""
         self.verified: dict[int, tuple[str, str]] = {}
@@ -254,7 +253,7 @@ def _read(
     tree: Tree, rel: str, problems: list[Problem], secrets: list[tuple[str, Finding]] | None = None
 ) -> yamlstrict.Parsed | None:
     """Read, decode and parse one file of the tree (problems located in it); scan it for
-    secrets and hidden characters when ``secrets`` collects them."""
+    secrets (its text and its decoded values) and hidden characters when ``secrets`` collects them."""
     entry = tree.entry(rel)
     if entry is None:
         problems.append(Problem(rel, 1, 1, "cannot read file: it does not exist"))
@@ -272,8 +271,12 @@ def _read(
         return None
     if secrets is not None:
         yamlstrict.hidden_characters(text, rel, problems)
-        secrets.extend((rel, finding) for finding in scan_secrets(text))
-    return yamlstrict.parse(text, rel, problems)
+    parsed = yamlstrict.parse(text, rel, problems)
+    if secrets is not None:
+        # The raw text (comments included), then what escaped or folded values read as.
+        root = parsed.node if parsed is not None else None
+        secrets.extend((rel, finding) for finding in scantext.scan_record(text, root))
+    return parsed
 
 
 def _cached(run: _Run, entry: Entry, compute: Callable[[], _FileResult]) -> _FileResult:
@@ -578,7 +581,7 @@ def _check_attachment(run: _Run, origin: Origin, index: int, rel_path: str, dige
         run.add(origin, loc, f"attachment 'evidence/{rel_path}' is not a regular file")
         return
     try:
-        actual, findings = _attachment(run, entry)
+        actual, scanned = _attachment(run, entry)
     except TooLarge as exc:
         run.add(
             origin,
@@ -587,7 +590,9 @@ def _check_attachment(run: _Run, origin: Origin, index: int, rel_path: str, dige
             "limit: link to it instead",
         )
         return
-    for finding in findings:
+    if scanned.refused is not None:
+        run.add(origin, loc, f"attachment 'evidence/{rel_path}' {scanned.refused}")
+    for finding in scanned.findings:
         run.secret(entry.rel, finding)
     if actual != digest:
         run.add(
@@ -620,20 +625,19 @@ TEXT_ATTACHMENT_TYPES = frozenset(
         ".key",
     }
 )
-"""Attachments scanned for secrets as text (others too, when they decode as UTF-8 without NUL bytes)."""
+"""Attachments always scanned as text, even when their content does not look like text.
+Others are scanned as text when they decode as text (UTF-8, -16 or -32), by their embedded
+text when they are PDF, PNG, JPEG, GIF or WebP, and refused otherwise (see :mod:`scantext`)."""
 
 
-def _attachment(run: _Run, entry: Entry) -> tuple[str, list[Finding]]:
-    """(sha256, possible secrets) of an attachment, cached by blob id across revisions."""
+def _attachment(run: _Run, entry: Entry) -> tuple[str, scantext.AttachmentScan]:
+    """(sha256, possible secrets or why it is refused) of an attachment, cached by blob id across revisions."""
     if run.cache is not None and entry.blob is not None and entry.blob in run.cache.attachments:
         return run.cache.attachments[entry.blob]
     data = run.tree.read(entry, MAX_ATTACHMENT_BYTES)
-    findings: list[Finding] = []
     suffix = "." + entry.name.rsplit(".", 1)[-1].lower() if "." in entry.name else ""
-    if suffix in TEXT_ATTACHMENT_TYPES or b"\0" not in data[:8192]:
-        text = data.decode("utf-8", errors="replace")
-        findings = list(scan_secrets(text))
-    result = (hashlib.sha256(data).hexdigest(), findings)
+    scanned = scantext.scan_attachment(entry.name, data, text_by_name=suffix in TEXT_ATTACHMENT_TYPES)
+    result = (hashlib.sha256(data).hexdigest(), scanned)
     if run.cache is not None and entry.blob is not None:
         run.cache.attachments[entry.blob] = result
     return result

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -555,3 +556,55 @@ def describe_scalar(node: Node) -> str | None:
     if kind is None or tag == NULL_TAG:
         return None
     return f"YAML reads '{raw}' as {kind}: quote it (\"{raw}\")"
+
+
+def rewritten(scalar: ScalarNode | yaml.ScalarEvent) -> bool:
+    """True when a scalar's text differs from how the file spells it: escapes (``"\\x41"``,
+    ``"\\u0041"``, ``\\`` line continuations) or ``''`` in quotes, and lines folded into one
+    (plain, quoted or ``>`` scalars over several lines). A scan of the raw file text does not
+    see such a value as it is; a literal block (``|``) keeps its lines and is not rewritten.
+    Marks count characters, so an unchanged quoted scalar spans its text plus two quotes."""
+    start, end = scalar.start_mark, scalar.end_mark
+    if start is None or end is None:
+        return True
+    style = scalar.style
+    if start.line != end.line:
+        return style != "|"
+    if style == '"' or style == "'":
+        return end.index - start.index != len(scalar.value) + 2
+    return False
+
+
+def strings(root: Node | None, *, rewritten_only: bool = False) -> Iterator[tuple[str, ScalarNode]]:
+    """(decoded text, node) of every mapping key and scalar under ``root``, in document order.
+
+    The text is the value as YAML reads it (escapes decoded, lines folded), whatever
+    type the scalar resolves to; the node's ``start_mark`` locates it. With
+    ``rewritten_only``, only scalars whose text differs from their spelling in the file
+    (see :func:`rewritten`): what a check of the raw text cannot see. Iterative; the
+    tree must come from :func:`parse` (no aliases, so no node is visited twice).
+    """
+    if root is None:
+        return
+    stack: list[Node] = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        if isinstance(node, ScalarNode):
+            if not rewritten_only:
+                yield node.value, node
+                continue
+            # rewritten(node), inlined: this runs for every scalar of every record file
+            style = node.style
+            start, end = node.start_mark, node.end_mark
+            if start.line != end.line:
+                if style != "|":
+                    yield node.value, node
+            elif (style == '"' or style == "'") and end.index - start.index != len(node.value) + 2:
+                yield node.value, node
+        elif isinstance(node, MappingNode):
+            for key, value in reversed(node.value):
+                push(value)
+                push(key)
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))

@@ -1,4 +1,5 @@
-"""Property-based tests: mutated YAML never crashes the loader; random text never becomes live markup.
+"""Property-based tests: mutated YAML never crashes the loader; random text never becomes live markup;
+a secret is found however it is encoded, and never shown.
 
 The example counts are bounded (``FUZZ_EXAMPLES``, default 150 for the loader
 and a tenth of that for whole site builds) and derandomized, so CI runs the
@@ -7,16 +8,21 @@ same cases every time; raise ``FUZZ_EXAMPLES`` locally to search harder.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
+import re
 import shutil
 import tempfile
+import zlib
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.asof import parse_as_of
-from generator.errors import ReadinessError
+from generator.errors import ReadinessError, ValidationFailed
 from generator.loader import load_catalog
 from generator.site import build_site
 from tests.conftest import MINIMAL, REPO, write_files
@@ -319,3 +325,153 @@ def test_git_metadata_is_read_exactly_and_printed_inert(subject: str, author: st
             fence = lines[start][: -len("text")]
             inside = lines[start + 1 : lines.index(fence, start + 1)]
             assert all(len(run) < len(fence) for line in inside for run in re.findall(r"`+", line))
+
+
+# ---------------------------------------------------------- decoded secrets
+
+UPPER, LOWER, DIGITS = "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789"
+
+
+def made_up(prefix: str, length: int, shift: int, *, alphabets: tuple[str, ...] = (UPPER, LOWER, DIGITS)) -> str:
+    """A secret shaped like a real one, made up: an uppercase letter at least every third
+    character, so that no 5 of its characters can turn up by chance in a fingerprint or a path."""
+    return prefix + "".join(
+        alphabets[i % len(alphabets)][(i * 7 + shift) % len(alphabets[i % len(alphabets)])] for i in range(length)
+    )
+
+
+PEM_BODY = made_up("MIIE", 40, 5)
+DECODED_SECRETS = [
+    (f"found {secret} in the deploy log", secret)
+    for secret in (
+        made_up("ghp_", 36, 1),
+        made_up("glpat-", 20, 2),
+        made_up("AKIA", 16, 3, alphabets=(UPPER, DIGITS)),
+        made_up("xoxb-", 24, 4),
+    )
+] + [(f"-----BEGIN RSA PRIVATE KEY----- {PEM_BODY} -----END RSA PRIVATE KEY-----", PEM_BODY)]
+"""(text holding a secret, the part of it no message may show more than 4 characters of)."""
+ENCODINGS = ["yaml-escapes", "folded", "secret-attachment", "utf-attachment", "json-attachment"]
+ESCAPE_WIDTHS = {"x": 2, "u": 4, "U": 8}
+
+
+def escape_some(text: str, forms: list[str]) -> str:
+    return "".join(
+        f"\\{form}{ord(c):0{ESCAPE_WIDTHS[form]}x}" if form else c for c, form in zip(text, forms, strict=True)
+    )
+
+
+def encoded_case(text: str, encoding: str, data: st.DataObject) -> tuple[dict[str, str], str, bytes]:
+    """(record files, path where the secret must be reported, attachment bytes) for one encoding."""
+    head = "observed: 2026-06-14\nkind: note\nsummary: Pasted by mistake\n"
+    forms = st.lists(st.sampled_from(["", "", "x", "u", "U"]), min_size=len(text), max_size=len(text))
+    if encoding == "yaml-escapes":
+        quoted = escape_some(text, data.draw(forms))
+        cuts = data.draw(st.sets(st.integers(1, max(1, len(quoted) - 1)), max_size=3))
+        for cut in sorted(cuts, reverse=True):
+            # A line continuation, not inside an escape nor before a space (leading spaces are dropped).
+            if quoted[cut - 1] != "\\" and not re.match(r"[0-9a-fA-F ]", quoted[cut : cut + 1] or "-"):
+                quoted = quoted[:cut] + "\\\n  " + quoted[cut:]
+        return {"evidence/2026/leak.yaml": head + f'details: "{quoted}"\n'}, "evidence/2026/leak.yaml", b""
+    if encoding == "folded":
+        spaces = [i for i, c in enumerate(text) if c == " "]
+        folds = data.draw(st.sets(st.sampled_from(spaces), min_size=1))
+        folded = "".join("\n  " if i in folds else c for i, c in enumerate(text))
+        return {"evidence/2026/leak.yaml": head + f"details: >-\n  {folded}\n"}, "evidence/2026/leak.yaml", b""
+    if encoding == "secret-attachment":
+        key = data.draw(st.sampled_from(["app.env", "tls.key", "note"]))
+        name = "secret.yaml"
+        content = (
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n"
+            f"  {key}: {base64.b64encode(text.encode()).decode()}\n"
+        ).encode()
+    elif encoding == "utf-attachment":
+        codec = data.draw(st.sampled_from(["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]))
+        name = "run.out"
+        content = f"deploy started\n{text}\n".encode(codec)
+    else:
+        name = "deploy.json"
+        content = json.dumps({"deploy": {"note": "@@"}}).replace("@@", escape_some(text, data.draw(forms))).encode()
+    digest = hashlib.sha256(content).hexdigest()
+    record = head + f"attachments:\n  - path: files/{name}\n    sha256: {digest}\n"
+    return {"evidence/2026/leak.yaml": record}, f"evidence/files/{name}", content
+
+
+@SETTINGS
+@given(case=st.sampled_from(DECODED_SECRETS), encoding=st.sampled_from(ENCODINGS), data=st.data())
+def test_a_secret_is_found_however_it_is_encoded_and_never_shown(
+    case: tuple[str, str], encoding: str, data: st.DataObject
+) -> None:
+    text, secret = case
+    files, where, content = encoded_case(text, encoding, data)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = write_files(Path(scratch), {**MINIMAL, **files})
+        if content:
+            (root / where).parent.mkdir(parents=True, exist_ok=True)
+            (root / where).write_bytes(content)
+        try:
+            load_catalog(root)
+        except ValidationFailed as failed:
+            problems = failed.problems
+        else:
+            raise AssertionError(f"not reported: {files} {content!r}")
+    assert any(p.path == where and p.message.startswith("possible ") for p in problems), problems
+    for problem in problems:
+        shown = str(problem)
+        assert not any(secret[i : i + 5] in shown for i in range(len(secret) - 4)), shown
+
+
+ATTACHMENT_PREFIXES = [
+    b"",
+    b"\x89PNG\r\n\x1a\n",
+    b"%PDF-1.7\n",
+    b"\xff\xd8\xff",
+    b"GIF89a",
+    b"RIFF\0\0\0\0WEBP",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xff\xfe\0\0",
+    b"\xef\xbb\xbf",
+]
+ATTACHMENT_BITS = [
+    b"\0",
+    b"\\",
+    b'"',
+    b"(",
+    b")",
+    b"[",
+    b"] TJ",
+    b"<",
+    b">",
+    b"stream\n",
+    b"endstream",
+    b"/Filter /FlateDecode",
+    b"zTXt",
+    b"iTXt",
+    b"tEXt",
+    b"\0\0\0\x10",
+    b"&a ",
+    b"*a",
+    b"\n  ",
+    b": ",
+    b"QUFBQUFBQUFBQUFBQUFBQUFB",
+    b"\\u00",
+    b"\\x6",
+    zlib.compress(b"token: Zq8Jm2Kx7Vb4"),
+]
+
+
+@SETTINGS
+@given(
+    prefix=st.sampled_from(ATTACHMENT_PREFIXES),
+    parts=st.lists(st.one_of(st.sampled_from(ATTACHMENT_BITS), st.binary(max_size=12)), max_size=12),
+    suffix=st.sampled_from([".txt", ".json", ".yaml", ".bin", ".png", ".pdf"]),
+)
+def test_any_attachment_bytes_end_in_findings_or_a_refusal(prefix: bytes, parts: list[bytes], suffix: str) -> None:
+    from generator.loader import TEXT_ATTACHMENT_TYPES
+    from generator.scantext import scan_attachment
+
+    scanned = scan_attachment("x" + suffix, prefix + b"".join(parts), text_by_name=suffix in TEXT_ATTACHMENT_TYPES)
+    assert scanned.refused is None or scanned.refused.startswith(("is ", "holds ")), scanned.refused
+    for finding in scanned.findings:
+        assert finding.line >= 1 and finding.column >= 1 and finding.masked.endswith("…")
