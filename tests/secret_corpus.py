@@ -419,7 +419,13 @@ def near_miss_cases() -> list[tuple[str, str, NearMiss]]:
 
 
 def found(case: Case, findings: Sequence[Finding]) -> bool:
-    """A finding of the case's kind that masks the start of its value (and, plain, has its fingerprint)."""
+    """A finding of the case's kind that masks the start of its value (and, plain, has its fingerprint).
+
+    Decoded cases (:data:`DECODINGS`) count a finding of any kind that masks the value: a file
+    spelled another way may put the secret where a second rule sees it first in the raw text
+    (``--password=X`` folded onto its own line), and the secret is reported once, by that rule."""
+    if case.encoding in DECODINGS:
+        return any(finding.masked == mask(case.secret) for finding in findings)
     for finding in findings:
         if finding.kind != case.kind or finding.masked != mask(case.secret):
             continue
@@ -444,19 +450,72 @@ class Measurement:
         return found_total / sum(total for _, total in self.per_kind.values())
 
 
+def _yaml_escaped(text: str) -> str:
+    """A record file whose ``details`` holds ``text`` with every character a YAML escape."""
+    escaped = "".join(f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" for c in text)
+    return f'observed: 2026-06-14\nkind: note\nsummary: corpus\ndetails: "{escaped}"\n'
+
+
+def _yaml_folded(text: str) -> str:
+    """A record file whose ``details`` holds ``text`` as a plain scalar wrapped over lines at its spaces."""
+    if "\n" in text or ": " in text or " #" in text or text[:1] in "!&*-?[]{}|>'\"%@`#,":
+        return _yaml_escaped(text)  # not representable as a folded plain scalar: escaped instead
+    return "observed: 2026-06-14\nkind: note\nsummary: corpus\ndetails:\n  " + text.replace(" ", "\n  ") + "\n"
+
+
+def _scan_record_text(record: str) -> list[Finding]:
+    from generator import yamlstrict
+    from generator.scantext import scan_record
+
+    parsed = yamlstrict.parse(record, "corpus.yaml", [])
+    return scan_record(record, parsed.node if parsed is not None else None)
+
+
+def _scan_attached(name: str, data: bytes) -> list[Finding]:
+    from generator.scantext import scan_attachment
+
+    return list(scan_attachment(name, data, text_by_name=True).findings)
+
+
+DECODINGS: dict[str, Callable[[str], list[Finding]]] = {
+    "yaml escapes": lambda text: _scan_record_text(_yaml_escaped(text)),
+    "yaml folded": lambda text: _scan_record_text(_yaml_folded(text)),
+    "utf-16 attachment": lambda text: _scan_attached("a.txt", text.encode("utf-16")),
+    "utf-32-be attachment": lambda text: _scan_attached("a.log", text.encode("utf-32-be")),
+    "json attachment": lambda text: _scan_attached(
+        "a.json", json.dumps({"value": text}, ensure_ascii=True).replace("/", "\\/").encode()
+    ),
+    "base64 in a Secret": lambda text: _scan_attached(
+        "secret.yaml", f"apiVersion: v1\nkind: Secret\ndata:\n  value: {b64(text)}\n".encode()
+    ),
+}
+"""How the loader reads a value before scanning it: each positive, in its plain text, is written
+this way and must still be found (the decoding is generator/scantext.py's)."""
+
+
+def decoded_cases() -> list[Case]:
+    """Every positive written in every way the loader decodes."""
+    return [
+        Case(positive.kind, name, positive.text, positive.secret, positive)
+        for positive in POSITIVES
+        for name in DECODINGS
+    ]
+
+
 def measure() -> Measurement:
     per_kind: dict[str, tuple[int, int]] = {}
     missed = []
-    for case in positive_cases():
-        hit = found(case, list(scan(case.text)))
+    for case in [*positive_cases(), *decoded_cases()]:
+        findings = DECODINGS[case.encoding](case.text) if case.encoding in DECODINGS else list(scan(case.text))
+        hit = found(case, findings)
         done, total = per_kind.get(case.kind, (0, 0))
         per_kind[case.kind] = (done + hit, total + 1)
         if not hit:
             missed.append(case)
     false_positives = []
-    near = near_miss_cases()
+    near = [*near_miss_cases(), *((name, n.text, n) for n in NEAR_MISSES for name in DECODINGS)]
     for encoding, text, near_miss in near:
-        findings = list(scan(text))
+        findings = DECODINGS[encoding](text) if encoding in DECODINGS else list(scan(text))
         if findings:
             false_positives.append((encoding, near_miss, findings))
     return Measurement(per_kind, missed, false_positives, len(near))

@@ -6,7 +6,16 @@ import pytest
 
 from generator import secrets
 from generator.secrets import mask, mask_secrets, scan
-from tests.secret_corpus import POSITIVES, Case, measure, near_miss_cases, positive_cases, summary
+from tests.secret_corpus import (
+    DECODINGS,
+    POSITIVES,
+    Case,
+    decoded_cases,
+    measure,
+    near_miss_cases,
+    positive_cases,
+    summary,
+)
 
 
 def test_recall_is_complete_and_no_near_miss_is_flagged() -> None:
@@ -31,6 +40,7 @@ def test_every_rule_has_positives_and_markers() -> None:
 
 def test_the_corpus_covers_every_encoding() -> None:
     assert {case.encoding for case in positive_cases()} == {"plain", "json", "url"}
+    assert {case.encoding for case in decoded_cases()} == set(DECODINGS)
     assert {encoding for encoding, _, _ in near_miss_cases()} == {"plain", "json", "url"}
 
 
