@@ -51,7 +51,10 @@ def test_the_kept_seed_is_the_shared_one() -> None:
 def test_validate_shipped_data(cli: Callable[..., Result]) -> None:
     result = cli("validate", root=REPO)
     assert result.code == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("valid: 15 gates, 5 waves")
+    counts = re.match(r"valid: (\d+) gates, (\d+) waves", result.stdout)
+    assert counts is not None, result.stdout
+    # The seed's gates and waves at least: the data may grow beyond the seed.
+    assert int(counts[1]) >= len(seed_gates()) and int(counts[2]) >= len(seed_waves())
 
 
 @pytest.mark.parametrize("as_of", ["2026-06-14", "2026-11-28"])
@@ -62,9 +65,9 @@ def test_status_reproduces_the_seed(cli: Callable[..., Result], as_of: str) -> N
     expected = seed_gates()
     assert len(expected) == 15
     got = {gate["id"]: (gate["title"], gate["status"]) for gate in document["gates"]}
-    assert got == expected
+    assert {gate_id: got.get(gate_id) for gate_id in expected} == expected
     for gate in document["gates"]:
-        if gate["status"] != "unknown":
+        if gate["id"] in expected and gate["status"] != "unknown":
             assert gate["reasons"], gate["id"]
             assert gate["reasons"][0].startswith("assessed partial by ")
 
@@ -72,8 +75,9 @@ def test_status_reproduces_the_seed(cli: Callable[..., Result], as_of: str) -> N
 def test_waves_match_the_seed(cli: Callable[..., Result]) -> None:
     document = json.loads(cli("status", "--json", "--as-of", "2026-06-14", root=REPO).stdout)
     got = {wave["id"]: (wave["title"], wave["gates"]) for wave in document["waves"]}
-    assert got == seed_waves()
-    assert {wave["id"]: wave["status"] for wave in document["waves"]} == {
+    assert {wave_id: got.get(wave_id) for wave_id in seed_waves()} == seed_waves()
+    statuses = {wave["id"]: wave["status"] for wave in document["waves"]}
+    assert {wave_id: statuses[wave_id] for wave_id in seed_waves()} == {
         "wave-0-catalog": "in-progress",
         "wave-1-registry-proof": "in-progress",
         "wave-2-backup-restore": "not-started",
