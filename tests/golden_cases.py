@@ -1,6 +1,9 @@
-"""Golden cases: one YAML file per case under tests/golden/, expected pages beside it.
+"""Golden cases: one YAML file per case under tests/golden/, expected outputs beside it.
 
-Regenerate every expected page with ``make golden`` (``python -m tests.golden_cases``).
+Every output of the render step is kept: the Markdown pages and the other files
+(``Rendered.files``: JSON API documents and schemas, badges, widget cards and
+redirects for former ids). Regenerate them with ``make golden``
+(``python -m tests.golden_cases``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def cases() -> list[str]:
 
 
 def render_case(name: str) -> dict[str, str]:
-    """Materialise the case's files in a scratch directory and render it."""
+    """Materialise the case's files in a scratch directory and render it: path -> text, pages and files."""
     case = yaml.safe_load((GOLDEN / f"{name}.yaml").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -37,14 +40,22 @@ def render_case(name: str) -> dict[str, str]:
         catalog = load_catalog(root)
         as_of = parse_as_of(case["as_of"])
         rendered = render_site(catalog, derive(catalog, as_of), SiteInfo(history=compute_history(root, as_of)))
-    return rendered.pages
+    outputs = {**rendered.pages, **rendered.files}
+    for path, text in outputs.items():
+        # Nothing may depend on where the scratch directory was.
+        if scratch in text:
+            raise AssertionError(f"{name}/{path} names the scratch directory")
+    return outputs
 
 
 def expected(name: str) -> dict[str, str]:
     directory = GOLDEN / name
     return {
-        path.relative_to(directory).as_posix(): path.read_text(encoding="utf-8")
-        for path in sorted(directory.rglob("*.md"))
+        path.relative_to(directory).as_posix(): path.read_bytes().decode(
+            "utf-8"
+        )  # byte for byte: no newline translation
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
     }
 
 
@@ -55,7 +66,7 @@ def update(name: str) -> None:
     for rel, text in render_case(name).items():
         path = directory / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))
 
 
 if __name__ == "__main__":
