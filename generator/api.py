@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import urls
 from .asof import format_moment
-from .models import GateStatus, WaveStatus, observed_moment, slug_of_gate
+from .models import GateStatus, WaveStatus, slug_of_gate
 from .sitemodel import GateView, RecordView, ResultView, ServiceView, SiteModel, TransitionView, WaveView
 from .urls import API_ROOT
 
@@ -355,9 +355,7 @@ def _gate_document(site: SiteModel, gate: GateView) -> dict[str, Any]:
         ],
         "evidence": _ids(gate.records),
         "waves": list(gate.waves),
-        "history": _transitions(
-            t for t in site.history.transitions if t.transition.kind == "gate" and t.transition.id == gate.id
-        ),
+        "history": _transitions(site.history.log("gate", gate.id)),
     }
 
 
@@ -370,9 +368,7 @@ def _wave_document(site: SiteModel, wave: WaveView) -> dict[str, Any]:
             for g in (site.gate(gate_id) for gate_id in wave.state.gates)
         ],
         "services": list(wave.service_ids),
-        "history": _transitions(
-            t for t in site.history.transitions if t.transition.kind == "wave" and t.transition.id == wave.id
-        ),
+        "history": _transitions(site.history.log("wave", wave.id)),
     }
 
 
@@ -422,7 +418,7 @@ def _risk(view: RecordView) -> dict[str, Any]:
     return {
         "id": view.id,
         "severity": record.severity,
-        "observed": format_moment(observed_moment(record.observed)),
+        "observed": format_moment(view.moment),
         "summary": record.summary,
         "about": list(record.about),
         "url": urls.page("evidence", view.id).url,

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from . import charts, urls
 from .api import api_files
 from .asof import format_moment
+from .authoring import SCHEMA_COMMENT
 from .catalog import Catalog
 from .history import Commit
 from .sitemodel import PageLink, ReasonView, SiteInfo, SiteModel, build_model
@@ -161,6 +162,7 @@ def _environment(model: SiteModel) -> jinja2.Environment:
         chart=charts.status_bar,
         history_chart=charts.history_lines,
         Markup=Markup,
+        schema_comment=Markup(SCHEMA_COMMENT),
     )
     return env
 

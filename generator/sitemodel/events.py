@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..asof import format_moment
 from ..catalog import Catalog
-from ..models import VERIFICATION_KINDS, observed_moment
+from ..models import VERIFICATION_KINDS
 from .records import RecordView
 from .timeline import HistoryView
 
@@ -46,7 +46,7 @@ def build_events(catalog: Catalog, visible: tuple[RecordView, ...], history: His
     events: list[EventFact] = []
     for view in reversed(visible):
         record = view.record
-        time = format_moment(observed_moment(record.observed))
+        time = format_moment(view.moment)
         event_type = EVENT_TYPES.get(record.kind)
         if event_type is not None:
             data: dict[str, EventValue] = {"record": view.id, "kind": record.kind, "summary": record.summary}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..catalog import Catalog
 from ..checks import CheckResult, describe_check
-from ..models import Gate, Wave, observed_moment
+from ..models import Gate, Wave
 from ..status import Derived, GateState, Reason, WaveState, stale_from
 from .common import PageLink, entity_link, evidence_link, gate_link, repo_link, wave_link
 from .records import Records, RecordView
@@ -245,7 +245,7 @@ def freshness(catalog: Catalog, derived: Derived) -> tuple[FreshItem, ...]:
             record = catalog.evidence[result.evidence]
             if record.result != "pass":
                 continue
-            observed = observed_moment(record.observed).date()
+            observed = derived.index.observed_day(result.evidence)
             expires = stale_from(observed, check.max_age_days)
             if expires <= horizon:
                 about = entity_link(catalog, result.entity)

@@ -54,8 +54,12 @@ class HistoryView:
     """Commits whose records did not validate."""
 
     def of(self, kind: str, ident: str) -> tuple[TransitionView, ...]:
-        """One gate's or wave's transitions, newest first."""
+        """One gate's or wave's transitions, newest first (its timeline on its page)."""
         return tuple(t for t in self.newest_first if t.transition.kind == kind and t.transition.id == ident)
+
+    def log(self, kind: str, ident: str) -> tuple[TransitionView, ...]:
+        """One gate's or wave's transitions, oldest first (its history in the API)."""
+        return tuple(t for t in self.transitions if t.transition.kind == kind and t.transition.id == ident)
 
 
 @dataclass(frozen=True, slots=True)
