@@ -88,6 +88,8 @@ class Alias:
 
 @dataclass(frozen=True, slots=True)
 class SiteModel:
+    """Every fact of one build."""
+
     as_of: dt.datetime
     info: SiteInfo
     counts: StatusCounts

@@ -18,6 +18,8 @@ SIGNALS = ("health", "logs", "metrics")
 
 @dataclass(frozen=True, slots=True)
 class StoreView:
+    """A store, on its service's page and in its service's API document."""
+
     store: Store
     owner: PageLink | None
     """The owner of its backups."""
@@ -27,6 +29,8 @@ class StoreView:
 
 @dataclass(frozen=True, slots=True)
 class ServiceView:
+    """A service: its page, its API document and its row in the catalog."""
+
     id: str
     service: Service
     link: PageLink
@@ -61,6 +65,8 @@ class Deployed:
 
 @dataclass(frozen=True, slots=True)
 class EnvironmentView:
+    """An environment: what runs there now, what is headed there, what retired there."""
+
     id: str
     environment: Environment
     link: PageLink
@@ -78,6 +84,8 @@ class EnvironmentView:
 
 @dataclass(frozen=True, slots=True)
 class OwnerView:
+    """An owner repo: what it owns, and what it still owes."""
+
     id: str
     repo: Repo
     link: PageLink

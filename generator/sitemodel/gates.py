@@ -46,6 +46,8 @@ class ResultView:
 
 @dataclass(frozen=True, slots=True)
 class CheckView:
+    """One of a gate's automatic checks with every result it gave."""
+
     index: int
     """1-based position in the gate's checks."""
     description: str
@@ -53,13 +55,9 @@ class CheckView:
 
 
 @dataclass(frozen=True, slots=True)
-class Precondition:
-    link: PageLink
-    status: str
-
-
-@dataclass(frozen=True, slots=True)
 class GateView:
+    """An active gate: its page, API document, badge, card and row in every table."""
+
     id: str
     gate: Gate
     state: GateState
@@ -70,8 +68,8 @@ class GateView:
     reasons: tuple[ReasonView, ...]
     requires: tuple[str, ...]
     """Every precondition as written, by canonical id."""
-    preconditions: tuple[Precondition, ...]
-    """The active preconditions with their status."""
+    preconditions: tuple[tuple[PageLink, str], ...]
+    """The active preconditions, each with its status."""
     checks: tuple[CheckView, ...]
     records: tuple[RecordView, ...]
     """Records that assess it or that its checks used, newest first."""
@@ -88,6 +86,8 @@ class GateView:
 
 @dataclass(frozen=True, slots=True)
 class WaveView:
+    """An active wave: its page, API document, badge, card and progress."""
+
     id: str
     wave: Wave
     state: WaveState
@@ -191,7 +191,7 @@ def gate_view(catalog: Catalog, derived: Derived, records: Records, gate_id: str
         reasons=tuple(reason_view(catalog, derived, r) for r in state.reasons),
         requires=requires,
         preconditions=tuple(
-            Precondition(gate_link(g), derived.gates[g].status)
+            (gate_link(g), derived.gates[g].status)
             for g in (catalog.resolve("gate", ref) for ref in gate.requires)
             if g in derived.gates
         ),

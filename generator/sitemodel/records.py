@@ -24,6 +24,8 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
 @dataclass(frozen=True, slots=True)
 class AttachmentView:
+    """A file a record names, published when it is an inert type."""
+
     path: str
     sha256: str
     published: Target | None
@@ -58,6 +60,8 @@ class RecordView:
 
 @dataclass(frozen=True, slots=True)
 class Records:
+    """Every record visible as of the moment, and the ways pages list them."""
+
     visible: tuple[RecordView, ...]
     """Newest first by (observed, id)."""
     by_id: dict[str, RecordView]

@@ -14,6 +14,8 @@ from .common import PageLink, StatusCounts, evidence_link, gate_link, wave_link
 
 @dataclass(frozen=True, slots=True)
 class TransitionView:
+    """A status change of a gate or wave at one commit."""
+
     transition: Transition
     link: PageLink
     """The gate or wave (plain text when it has no page now)."""
@@ -31,12 +33,16 @@ class TransitionView:
 
 @dataclass(frozen=True, slots=True)
 class HistoryPoint:
+    """Gates by status at one valid commit (a step of the history chart)."""
+
     day: str
     counts: StatusCounts
 
 
 @dataclass(frozen=True, slots=True)
 class HistoryView:
+    """The history up to the as-of moment (empty when unavailable or not computed)."""
+
     computed: bool
     """``False``: the build computed no history."""
     available: bool
@@ -64,6 +70,8 @@ class HistoryView:
 
 @dataclass(frozen=True, slots=True)
 class ChangeView:
+    """A gate or wave whose status changed since the previous version."""
+
     change: Change
     link: PageLink
 
