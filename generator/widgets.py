@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
 import anybadge
 
@@ -108,19 +107,23 @@ def redirect_html(target: str, what: str) -> str:
 """
 
 
-def _widget(out: dict[str, str], page: urls.Target, title: str, status: str, reasons: list[str], **common: Any) -> None:
+def _widget(
+    out: dict[str, str], page: urls.Target, title: str, status: str, reasons: list[str], as_of: str, *, overdue: bool
+) -> None:
     """The badge and widget card of the gate or wave whose page is ``page``."""
     section = urls.SECTIONS[page.kind]
-    out[urls.badge(section, page.id)] = badge_svg(page.id, status, overdue=common["overdue"])
+    out[urls.badge(section, page.id)] = badge_svg(page.id, status, overdue=overdue)
     card = urls.embed(section, page.id)
+    page_link = urls.file_href(page.url, card)
     out[card] = card_html(
         kind=page.kind,
         ident=page.id,
         title=title,
         status=status,
         reasons=reasons,
-        page=urls.file_href(page.url, card),
-        **common,
+        page=page_link,
+        as_of=as_of,
+        overdue=overdue,
     )
 
 
@@ -129,18 +132,10 @@ def widget_files(site: SiteModel) -> dict[str, str]:
     out: dict[str, str] = {}
     as_of = format_moment(site.as_of)
     for g in site.gates:
-        _widget(
-            out,
-            urls.page("gate", g.id),
-            g.gate.title,
-            g.status,
-            [r.text for r in g.reasons],
-            as_of=as_of,
-            overdue=False,
-        )
+        _widget(out, urls.page("gate", g.id), g.gate.title, g.status, [r.text for r in g.reasons], as_of, overdue=False)
     for w in site.waves:
         reasons = [r.text for r in w.reasons]
-        _widget(out, urls.page("wave", w.id), w.wave.title, w.status, reasons, as_of=as_of, overdue=w.state.overdue)
+        _widget(out, urls.page("wave", w.id), w.wave.title, w.status, reasons, as_of, overdue=w.state.overdue)
     for alias in site.aliases:
         redirect = urls.redirect(alias.old)
         out[redirect] = redirect_html(urls.file_href(alias.new.url, redirect), alias.new.url)
