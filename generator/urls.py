@@ -18,8 +18,9 @@ link to its attachments (``files/2026/log.txt``). Links in generated files
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from .models import slug_of_gate
 
@@ -42,7 +43,7 @@ PageKind = Literal[
     "history",
 ]
 
-SAVE_AS: dict[PageKind, str] = {
+SAVE_AS: Final[Mapping[PageKind, str]] = {
     "home": "index.md",
     "gates": "gates/index.md",
     "gate": "gates/{slug}.md",
@@ -62,7 +63,7 @@ SAVE_AS: dict[PageKind, str] = {
 }
 """Kind -> path under the docs directory (``{id}``: the canonical id, ``{slug}``: the gate slug)."""
 
-URL: dict[PageKind, str] = {
+URL: Final[Mapping[PageKind, str]] = {
     "home": "",
     "gates": "gates/",
     "gate": "gates/{slug}/",
@@ -85,7 +86,7 @@ URL: dict[PageKind, str] = {
 _LOCAL: frozenset[PageKind] = frozenset({"attachment"})
 """Kinds linked from the page's own folder (see the module's docstring)."""
 
-SECTIONS: dict[str, PageKind] = {
+SECTIONS: Final[Mapping[str, PageKind]] = {
     "gate": "gates",
     "wave": "waves",
     "service": "services",
@@ -94,7 +95,12 @@ SECTIONS: dict[str, PageKind] = {
 }
 """Entity kind -> the section that has a page for each entity of that kind."""
 
-_PAGE_OF: dict[str, PageKind] = {"gate": "gate", "wave": "wave", "service": "service", "environment": "environment"}
+_PAGE_OF: Final[Mapping[str, PageKind]] = {
+    "gate": "gate",
+    "wave": "wave",
+    "service": "service",
+    "environment": "environment",
+}
 
 API_ROOT = "api/v1"
 

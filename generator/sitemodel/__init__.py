@@ -9,6 +9,7 @@ them (their fields are shown as written); what is derived from them is here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import urls
@@ -107,8 +108,8 @@ class SiteModel:
     changes: ChangesView | None
     aliases: tuple[Alias, ...]
     events: tuple[EventFact, ...]
-    gate_by_id: dict[str, GateView]
-    wave_by_id: dict[str, WaveView]
+    gate_by_id: Mapping[str, GateView]
+    wave_by_id: Mapping[str, WaveView]
 
     @property
     def today(self) -> dt.date:

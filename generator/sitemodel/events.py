@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 
 from ..asof import format_moment
 from ..catalog import Catalog
@@ -13,7 +15,7 @@ from ..models import VERIFICATION_KINDS
 from .records import RecordView
 from .timeline import HistoryView
 
-EVENT_TYPES: dict[str, str] = {
+EVENT_TYPES: Final[Mapping[str, str]] = {
     "endpoint-verified": "ops-endpoint-verified",
     "backup-verified": "ops-backup-verified",
     "restore-tested": "ops-restore-tested",

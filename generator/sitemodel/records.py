@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -64,10 +65,10 @@ class Records:
 
     visible: tuple[RecordView, ...]
     """Newest first by (observed, id)."""
-    by_id: dict[str, RecordView]
-    by_gate: dict[str, tuple[str, ...]]
+    by_id: Mapping[str, RecordView]
+    by_gate: Mapping[str, tuple[str, ...]]
     """Gate id -> records that assess it or that its checks used, newest first."""
-    by_entity: dict[str, tuple[str, ...]]
+    by_entity: Mapping[str, tuple[str, ...]]
     """Canonical ``kind:id`` -> records about it, newest first."""
     open_risks: tuple[RecordView, ...]
     """Most severe first."""
