@@ -115,6 +115,11 @@ class SiteModel:
     def today(self) -> dt.date:
         return self.as_of.date()
 
+    @property
+    def freshness_window_days(self) -> int:
+        """How far ahead :attr:`freshness` looks."""
+        return FRESHNESS_WINDOW_DAYS
+
     def gate(self, gate_id: str) -> GateView:
         return self.gate_by_id[gate_id]
 
