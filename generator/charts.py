@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from .sitemodel import HistoryPoint, StatusCounts
 from .textsafe import html_text
 
 STATUS_COLOURS = {
@@ -14,9 +15,9 @@ STATUS_COLOURS = {
 }
 
 
-def status_bar(counts: dict[str, int], width: int = 600, height: int = 28) -> Markup:
+def status_bar(counts: StatusCounts, width: int = 600, height: int = 28) -> Markup:
     """A horizontal stacked bar of gate counts by status, with a text legend."""
-    total = sum(counts.values())
+    total = counts.total
     label = ", ".join(f"{count} {status}" for status, count in counts.items()) or "no gates"
     parts = [
         f'<svg class="rd-chart" role="img" viewBox="0 0 {width} {height + 24}" '
@@ -43,17 +44,17 @@ def status_bar(counts: dict[str, int], width: int = 600, height: int = 28) -> Ma
     return Markup('\n<div class="rd-chart-box">' + "".join(parts) + "</div>\n")
 
 
-def history_lines(points: list[tuple[str, dict[str, int]]], width: int = 640, height: int = 220) -> Markup:
+def history_lines(points: tuple[HistoryPoint, ...], width: int = 640, height: int = 220) -> Markup:
     """Gate counts by status over time: one line per status, one step per commit.
 
-    ``points`` are (date label, counts) in commit order; the x axis is the commit
-    sequence (evenly spaced), labelled with the first and last dates.
+    ``points`` are in commit order; the x axis is the commit sequence (evenly
+    spaced), labelled with the first and last dates.
     """
     if not points:
         return Markup("")
     pad_left, pad_right, pad_top, pad_bottom = 36, 110, 10, 30
     plot_w, plot_h = width - pad_left - pad_right, height - pad_top - pad_bottom
-    top = max(1, max(sum(counts.values()) for _, counts in points))
+    top = max(1, max(point.counts.total for point in points))
     step = plot_w / max(1, len(points) - 1)
 
     def x(i: int) -> float:
@@ -62,7 +63,8 @@ def history_lines(points: list[tuple[str, dict[str, int]]], width: int = 640, he
     def y(v: int) -> float:
         return pad_top + plot_h - plot_h * v / top
 
-    label = f"Gates by status over {len(points)} commits, {points[0][0]} to {points[-1][0]}"
+    first, last_day = points[0].day, points[-1].day
+    label = f"Gates by status over {len(points)} commits, {first} to {last_day}"
     parts = [
         f'<svg class="rd-chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{html_text(label)}</title>',
@@ -70,15 +72,15 @@ def history_lines(points: list[tuple[str, dict[str, int]]], width: int = 640, he
         'style="stroke:currentColor;stroke-opacity:0.4"/>',
         f'<text x="{pad_left - 6}" y="{pad_top + 10}" text-anchor="end" class="rd-chart-text">{top}</text>',
         f'<text x="{pad_left - 6}" y="{pad_top + plot_h}" text-anchor="end" class="rd-chart-text">0</text>',
-        f'<text x="{pad_left}" y="{height - 8}" class="rd-chart-text">{html_text(points[0][0])}</text>',
+        f'<text x="{pad_left}" y="{height - 8}" class="rd-chart-text">{html_text(first)}</text>',
         f'<text x="{pad_left + plot_w}" y="{height - 8}" text-anchor="end" class="rd-chart-text">'
-        f"{html_text(points[-1][0])}</text>",
+        f"{html_text(last_day)}</text>",
     ]
     for row, status in enumerate(STATUS_COLOURS):
-        coords = " ".join(f"{x(i):.1f},{y(counts.get(status, 0)):.1f}" for i, (_, counts) in enumerate(points))
+        coords = " ".join(f"{x(i):.1f},{y(point.counts.get(status)):.1f}" for i, point in enumerate(points))
         colour = STATUS_COLOURS[status]
         parts.append(f'<polyline points="{coords}" style="fill:none;stroke:{colour};stroke-width:2.5"/>')
-        last = points[-1][1].get(status, 0)
+        last = points[-1].counts.get(status)
         legend_y = pad_top + 14 + row * 20
         parts.append(
             f'<rect x="{pad_left + plot_w + 14}" y="{legend_y - 10}" width="12" height="12" style="fill:{colour}"/>'

@@ -78,6 +78,12 @@ def _day(moment: dt.datetime) -> dt.date:
     return moment.date()
 
 
+def stale_from(observed: dt.date, max_age_days: int) -> dt.date:
+    """The first day evidence observed on ``observed`` no longer counts, when it may be at most
+    ``max_age_days`` old: the freshness rule, for a gate's assessments and for a check's records."""
+    return observed + dt.timedelta(days=max_age_days + 1)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -136,7 +142,7 @@ def _gate_state(
         status = assessment.status
         if status == "ready":
             if gate.max_age_days is not None:
-                expires = day + dt.timedelta(days=gate.max_age_days + 1)
+                expires = stale_from(day, gate.max_age_days)
                 if _day(index.as_of) >= expires:
                     status = "partial"
                     reasons.append(

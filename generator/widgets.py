@@ -12,6 +12,10 @@ import re
 
 import anybadge
 
+from . import urls
+from .asof import format_moment
+from .sitemodel import SiteModel
+
 STATUS_COLOURS = {
     # gates
     "ready": "#2e7d32",
@@ -101,3 +105,41 @@ def redirect_html(target: str, what: str) -> str:
 </body>
 </html>
 """
+
+
+def _widget(
+    out: dict[str, str], page: urls.Target, title: str, status: str, reasons: list[str], as_of: str, *, overdue: bool
+) -> None:
+    """The badge and widget card of the gate or wave whose page is ``page``."""
+    section = urls.SECTIONS[page.kind]
+    out[urls.badge(section, page.id)] = badge_svg(page.id, status, overdue=overdue)
+    card = urls.embed(section, page.id)
+    page_link = urls.file_href(page.url, card)
+    out[card] = card_html(
+        kind=page.kind,
+        ident=page.id,
+        title=title,
+        status=status,
+        reasons=reasons,
+        page=page_link,
+        as_of=as_of,
+        overdue=overdue,
+    )
+
+
+def widget_files(site: SiteModel) -> dict[str, str]:
+    """Badges and widget cards of every gate and wave; redirects, badges and cards for former ids."""
+    out: dict[str, str] = {}
+    as_of = format_moment(site.as_of)
+    for g in site.gates:
+        _widget(out, urls.page("gate", g.id), g.gate.title, g.status, [r.text for r in g.reasons], as_of, overdue=False)
+    for w in site.waves:
+        reasons = [r.text for r in w.reasons]
+        _widget(out, urls.page("wave", w.id), w.wave.title, w.status, reasons, as_of, overdue=w.state.overdue)
+    for alias in site.aliases:
+        redirect = urls.redirect(alias.old)
+        out[redirect] = redirect_html(urls.file_href(alias.new.url, redirect), alias.new.url)
+        if alias.section in ("gates", "waves"):
+            out[urls.badge(alias.section, alias.old.id)] = out[urls.badge(alias.section, alias.new.id)]
+            out[urls.embed(alias.section, alias.old.id)] = out[urls.embed(alias.section, alias.new.id)]
+    return out

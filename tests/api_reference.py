@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from generator import urls
 from generator.api import API_ROOT, SCHEMAS
 from generator.asof import parse_as_of
 from generator.loader import load_catalog
@@ -23,20 +24,21 @@ from tests.golden_cases import GOLDEN
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "guide" / "api.md"
 
-EXAMPLES = {
-    "summary": f"{API_ROOT}/summary.json",
-    "gates": f"{API_ROOT}/gates.json",
-    "gate": f"{API_ROOT}/gates/ex-g01.json",
-    "waves": f"{API_ROOT}/waves.json",
-    "wave": f"{API_ROOT}/waves/wave-2.json",
-    "services": f"{API_ROOT}/services.json",
-    "service": f"{API_ROOT}/services/app.json",
-    "environments": f"{API_ROOT}/environments.json",
-    "owners": f"{API_ROOT}/owners.json",
-    "risks": f"{API_ROOT}/risks.json",
-    "history": f"{API_ROOT}/history.json",
-    "events": f"{API_ROOT}/events.json",
+EXAMPLES: dict[str, tuple[str, str]] = {
+    "summary": ("summary", ""),
+    "gates": ("gates", ""),
+    "gate": ("gates", "EX-G01"),
+    "waves": ("waves", ""),
+    "wave": ("waves", "wave-2"),
+    "services": ("services", ""),
+    "service": ("services", "app"),
+    "environments": ("environments", ""),
+    "owners": ("owners", ""),
+    "risks": ("risks", ""),
+    "history": ("history", ""),
+    "events": ("events", ""),
 }
+"""Schema name -> (collection, id of the example document) in the basic golden case."""
 
 INTRO = f"""\
 # API for widgets
@@ -101,12 +103,11 @@ def _fields(name: str) -> list[str]:
 def reference() -> str:
     files = example_files()
     parts = [INTRO]
-    for name, path in EXAMPLES.items():
+    for name, (collection, example) in EXAMPLES.items():
+        path = urls.api_document(collection, example)
+        shown = urls.api_document(collection, ("<slug>" if collection == "gates" else "<id>") if example else "")
         parts.append(f"## {name}\n")
-        parts.append(
-            f"`{path.replace('ex-g01', '<slug>').replace('wave-2', '<id>').replace('/app.json', '/<id>.json')}`, "
-            f"schema `{API_ROOT}/schema/{name}.schema.json`.\n"
-        )
+        parts.append(f"`{shown}`, schema `{urls.api_schema(name)}`.\n")
         parts.append("\n".join(_fields(name)) + "\n")
         parts.append("```json\n" + files[path] + "```\n")
     return "\n".join(parts)

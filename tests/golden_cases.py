@@ -1,22 +1,29 @@
-"""Golden cases: one YAML file per case under tests/golden/, expected pages beside it.
+"""Golden cases: one YAML file per case under tests/golden/, expected outputs beside it.
 
-Regenerate every expected page with ``make golden`` (``python -m tests.golden_cases``).
+Every output of the render step is kept: the Markdown pages and the other files
+(``Rendered.files``: JSON API documents and schemas, badges, widget cards and
+redirects for former ids). Regenerate them with ``make golden``
+(``python -m tests.golden_cases``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from generator.asof import parse_as_of
+from generator.catalog import Catalog
 from generator.history import compute_history
 from generator.loader import load_catalog
-from generator.render import SiteInfo, render_site
-from generator.status import derive
+from generator.render import Rendered, SiteInfo, render_site
+from generator.status import Derived, derive
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -25,8 +32,22 @@ def cases() -> list[str]:
     return sorted(path.stem for path in GOLDEN.glob("*.yaml"))
 
 
-def render_case(name: str) -> dict[str, str]:
-    """Materialise the case's files in a scratch directory and render it."""
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A golden case loaded from its scratch directory, with what the render step takes."""
+
+    root: Path
+    catalog: Catalog
+    derived: Derived
+    info: SiteInfo
+
+    def render(self) -> Rendered:
+        return render_site(self.catalog, self.derived, self.info)
+
+
+@contextlib.contextmanager
+def load_case(name: str) -> Iterator[Case]:
+    """Materialise the case's files in a scratch directory and load them (removed on exit)."""
     case = yaml.safe_load((GOLDEN / f"{name}.yaml").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -36,15 +57,29 @@ def render_case(name: str) -> dict[str, str]:
             path.write_text(text, encoding="utf-8")
         catalog = load_catalog(root)
         as_of = parse_as_of(case["as_of"])
-        rendered = render_site(catalog, derive(catalog, as_of), SiteInfo(history=compute_history(root, as_of)))
-    return rendered.pages
+        yield Case(root, catalog, derive(catalog, as_of), SiteInfo(history=compute_history(root, as_of)))
+
+
+def render_case(name: str) -> dict[str, str]:
+    """The case rendered: path -> text, pages and files."""
+    with load_case(name) as case:
+        rendered = case.render()
+        scratch = str(case.root)
+    outputs = {**rendered.pages, **rendered.files}
+    for path, text in outputs.items():
+        # Nothing may depend on where the scratch directory was.
+        if scratch in text:
+            raise AssertionError(f"{name}/{path} names the scratch directory")
+    return outputs
 
 
 def expected(name: str) -> dict[str, str]:
     directory = GOLDEN / name
     return {
-        path.relative_to(directory).as_posix(): path.read_text(encoding="utf-8")
-        for path in sorted(directory.rglob("*.md"))
+        # Byte for byte: no newline translation.
+        path.relative_to(directory).as_posix(): path.read_bytes().decode("utf-8")
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
     }
 
 
@@ -55,7 +90,7 @@ def update(name: str) -> None:
     for rel, text in render_case(name).items():
         path = directory / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))
 
 
 if __name__ == "__main__":

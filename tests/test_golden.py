@@ -1,4 +1,4 @@
-"""Generated Markdown equals the golden pages (regenerate with `make golden`)."""
+"""Every generated output (pages, API documents, badges, cards, redirects) equals its golden file (`make golden`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_there_are_golden_cases() -> None:
 def test_render_matches_golden(name: str) -> None:
     got = render_case(name)
     want = expected(name)
-    assert sorted(got) == sorted(want), "pages differ: run `make golden` and review the diff"
+    assert sorted(got) == sorted(want), "outputs differ: run `make golden` and review the diff"
     for path, text in got.items():
         assert text == want[path], f"{name}/{path} differs: run `make golden` and review the diff"
 

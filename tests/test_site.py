@@ -181,7 +181,7 @@ def test_render_writes_what_the_plugin_adds(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = cli("render", "--as-of", case["as_of"], "--out", str(out), root=root)
     assert result.code == 0, result.stderr
-    written = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*.md")}
+    written = {p.relative_to(out).as_posix(): p.read_bytes().decode("utf-8") for p in out.rglob("*") if p.is_file()}
     assert written == expected("basic")
 
 

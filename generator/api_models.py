@@ -1,0 +1,252 @@
+"""The JSON API v1's output models: each document's shape, and the JSON Schemas generated from them.
+
+Every document is an object with ``$schema`` (a relative URL whose last
+segment names its schema under ``/api/v1/schema/``), ``as_of``, ``commit`` and
+``version``. The schemas are generated from the models below, each
+self-contained.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import urls
+from .models import GateStatus, WaveStatus
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Document(_Out):
+    schema_: str = Field(alias="$schema", description="Relative URL of this document's JSON Schema.")
+    as_of: str = Field(description="Moment every status is computed as of (ISO 8601, UTC).")
+    commit: str | None = Field(description="Full sha of the source commit, when built from git.")
+    version: str | None = Field(description="Published version of the site (mike), when published.")
+
+
+class Links(_Out):
+    url: str = Field(description="The page, relative to the version root.")
+    api: str = Field(description="This entity's JSON document, relative to the version root.")
+
+
+class GateBrief(Links):
+    id: str
+    slug: str = Field(description="URL slug (lowercase id).")
+    title: str
+    status: GateStatus
+    owners: list[str] = Field(description="Owner repo ids.")
+    badge: str = Field(description="Status badge (SVG), relative to the version root.")
+    embed: str = Field(description="Widget card (HTML for an iframe), relative to the version root.")
+    last_evidence: str | None = Field(description="Id of the newest counting record about the gate.")
+
+
+class GatesDoc(Document):
+    gates: list[GateBrief]
+
+
+class CheckResultOut(_Out):
+    entity: str = Field(description="kind:id of the entity the check selected.")
+    passed: bool
+    reasons: list[str] = Field(description="One per unmet condition.")
+    evidence: str | None = Field(description="The record the check's evidence condition looked at.")
+
+
+class CheckOut(_Out):
+    index: int = Field(description="1-based position in the gate's checks.")
+    description: str
+    results: list[CheckResultOut]
+
+
+class TransitionOut(_Out):
+    id: str
+    kind: Literal["gate", "wave"]
+    from_: str | None = Field(alias="from", description="Status before (null: did not exist).")
+    to: str | None = Field(description="Status after (null: removed or retired).")
+    commit: str = Field(description="Full sha of the commit.")
+    date: str = Field(description="Committer time (ISO 8601, UTC).")
+    evidence: list[str] = Field(description="Evidence ids the commit added.")
+
+
+class GateDoc(Document, GateBrief):
+    reasons: list[str] = Field(description="Every reason behind the status.")
+    owners_note: str | None
+    requirement: str = Field(description="The evidence requirement (Markdown source).")
+    requires: list[str]
+    service: str | None
+    max_age_days: int | None
+    ready_until: str | None = Field(description="Last day a ready assessment counts (when it expires).")
+    checks: list[CheckOut]
+    evidence: list[str] = Field(description="Records about the gate, newest first.")
+    waves: list[str] = Field(description="Waves that require the gate.")
+    history: list[TransitionOut]
+
+
+class WaveBrief(Links):
+    id: str
+    title: str
+    status: WaveStatus
+    overdue: bool
+    target: str | None
+    ready: int = Field(description="Gates ready.")
+    total: int = Field(description="Gates required.")
+    badge: str
+    embed: str
+
+
+class WavesDoc(Document):
+    waves: list[WaveBrief]
+
+
+class WaveGate(_Out):
+    id: str
+    title: str
+    status: GateStatus
+    url: str
+
+
+class WaveDoc(Document, WaveBrief):
+    reasons: list[str]
+    gates: list[WaveGate]
+    services: list[str]
+    history: list[TransitionOut]
+
+
+class SummaryDoc(Document):
+    counts: dict[str, int] = Field(description="Gates by status.")
+    gates: int = Field(description="Active gates.")
+    waves: list[WaveBrief]
+    open_risks: int
+    history_available: bool
+    previous_version: str | None = Field(description="The version published before this one.")
+
+
+class ServiceBrief(Links):
+    id: str
+    name: str
+    owner: str | None
+    criticality: str | None
+    lifecycle: str | None
+    checks_failing: int
+    checks_total: int
+
+
+class ServicesDoc(Document):
+    services: list[ServiceBrief]
+
+
+class StoreOut(_Out):
+    id: str
+    kind: str
+    description: str | None
+    backup: dict[str, str | None] | None
+    scorecard: list[CheckResultOut]
+
+
+class ServiceDoc(Document, ServiceBrief):
+    description: str | None
+    deployments: list[dict[str, Any]] | None
+    stores: list[StoreOut] | None
+    runbooks: dict[str, str | None] | None
+    observability: dict[str, str | None] | None
+    depends_on: list[str] | None
+    scorecard: list[CheckResultOut]
+    evidence: list[str]
+
+
+class EnvironmentOut(_Out):
+    id: str
+    name: str
+    role: str | None
+    lifecycle: str | None
+    owner: str | None
+    url: str
+    live: list[str] = Field(description="Services running there now.")
+    target: list[str] = Field(description="Services headed there.")
+
+
+class EnvironmentsDoc(Document):
+    environments: list[EnvironmentOut]
+
+
+class OwnerOut(_Out):
+    id: str
+    description: str | None
+    url: str
+    gates: list[str] = Field(description="Gates it owns.")
+    gates_not_ready: list[str]
+    failing_results: int = Field(description="Failing check results on what it owns.")
+
+
+class OwnersDoc(Document):
+    owners: list[OwnerOut]
+
+
+class RiskOut(_Out):
+    id: str
+    severity: str | None
+    observed: str
+    summary: str
+    about: list[str]
+    url: str
+    resolved_by: list[str]
+
+
+class RisksDoc(Document):
+    open: list[RiskOut]
+    resolved: list[RiskOut]
+
+
+class HistoryDoc(Document):
+    available: bool
+    reason: str | None
+    transitions: list[TransitionOut]
+
+
+class Event(_Out):
+    id: str = Field(description="Stable id derived from the event's content.")
+    type: str = Field(description="Inter-Hub event type, e.g. ops-readiness-gate-updated.")
+    time: str = Field(description="When it happened (observed time, or the commit time for wave events).")
+    subject: str = Field(description="kind:id of what the event is about.")
+    data: dict[str, Any]
+
+
+class EventsDoc(Document):
+    events: list[Event]
+
+
+SCHEMAS: dict[str, type[Document]] = {
+    "summary": SummaryDoc,
+    "gates": GatesDoc,
+    "gate": GateDoc,
+    "waves": WavesDoc,
+    "wave": WaveDoc,
+    "services": ServicesDoc,
+    "service": ServiceDoc,
+    "environments": EnvironmentsDoc,
+    "owners": OwnersDoc,
+    "risks": RisksDoc,
+    "history": HistoryDoc,
+    "events": EventsDoc,
+}
+
+
+def schema_documents() -> dict[str, str]:
+    """``api/v1/schema/<name>.schema.json`` -> text, generated from the models."""
+    out = {}
+    for name, model in SCHEMAS.items():
+        schema = model.model_json_schema(by_alias=True, mode="serialization")
+        schema = {"$schema": SCHEMA_DIALECT, "$id": f"{name}.schema.json", **schema}
+        out[urls.api_schema(name)] = dumps(schema)
+    return out
+
+
+def dumps(value: Any) -> str:
+    """JSON text, deterministic, with ``<``, ``>`` and ``&`` escaped so it is inert if embedded in HTML."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

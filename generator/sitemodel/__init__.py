@@ -1,0 +1,180 @@
+"""The site model: every fact any output shows, computed once from the catalog, the statuses,
+the history and the build's own facts.
+
+Markdown pages, API documents, widget cards, badges, redirects and the terminal report are
+views of it: they format what it holds and compute nothing. Records stay as the models give
+them (their fields are shown as written); what is derived from them is here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .. import urls
+from ..catalog import Catalog
+from ..status import Derived
+from ..urls import Target
+from .common import STATUS_ORDER, PageLink, SiteInfo, StatusCounts, UrlLink, status_counts
+from .entities import (
+    Deployed,
+    EnvironmentView,
+    OwnerView,
+    ServiceView,
+    StoreView,
+    environment_view,
+    owner_view,
+    service_view,
+)
+from .events import EVENT_TYPES, EventFact, build_events
+from .gates import (
+    FRESHNESS_WINDOW_DAYS,
+    CheckView,
+    FreshItem,
+    GateView,
+    ReasonView,
+    ResultView,
+    WaveView,
+    freshness,
+    gate_view,
+    wave_view,
+)
+from .records import PUBLISHED_ATTACHMENT_TYPES, AttachmentView, Records, RecordView, build_records
+from .timeline import ChangesView, ChangeView, HistoryPoint, HistoryView, TransitionView, changes_view, history_view
+
+__all__ = [
+    "EVENT_TYPES",
+    "FRESHNESS_WINDOW_DAYS",
+    "PUBLISHED_ATTACHMENT_TYPES",
+    "STATUS_ORDER",
+    "Alias",
+    "AttachmentView",
+    "ChangeView",
+    "ChangesView",
+    "CheckView",
+    "Deployed",
+    "EnvironmentView",
+    "EventFact",
+    "FreshItem",
+    "GateView",
+    "HistoryPoint",
+    "HistoryView",
+    "OwnerView",
+    "PageLink",
+    "ReasonView",
+    "RecordView",
+    "ResultView",
+    "ServiceView",
+    "SiteInfo",
+    "SiteModel",
+    "StatusCounts",
+    "StoreView",
+    "TransitionView",
+    "UrlLink",
+    "WaveView",
+    "build_model",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A former id whose page (and JSON document, badge and card, where there are) still answers."""
+
+    section: str
+    """``gates``, ``waves``, ``services``, ``environments`` or ``owners``."""
+    old: Target
+    new: Target
+
+
+@dataclass(frozen=True, slots=True)
+class SiteModel:
+    """Every fact of one build."""
+
+    as_of: dt.datetime
+    info: SiteInfo
+    counts: StatusCounts
+    gates: tuple[GateView, ...]
+    """Active gates, in id order."""
+    waves: tuple[WaveView, ...]
+    """Active waves, in file order."""
+    services: tuple[ServiceView, ...]
+    """Every service (retired ones too: they keep their page), in id order."""
+    environments: tuple[EnvironmentView, ...]
+    owners: tuple[OwnerView, ...]
+    records: Records
+    freshness: tuple[FreshItem, ...]
+    history: HistoryView
+    changes: ChangesView | None
+    aliases: tuple[Alias, ...]
+    events: tuple[EventFact, ...]
+    gate_by_id: Mapping[str, GateView]
+    wave_by_id: Mapping[str, WaveView]
+
+    @property
+    def today(self) -> dt.date:
+        return self.as_of.date()
+
+    @property
+    def freshness_window_days(self) -> int:
+        """How far ahead :attr:`freshness` looks."""
+        return FRESHNESS_WINDOW_DAYS
+
+    def gate(self, gate_id: str) -> GateView:
+        return self.gate_by_id[gate_id]
+
+    def wave(self, wave_id: str) -> WaveView:
+        return self.wave_by_id[wave_id]
+
+    @property
+    def active_services(self) -> tuple[ServiceView, ...]:
+        return tuple(s for s in self.services if not s.retired)
+
+    @property
+    def retired_services(self) -> tuple[ServiceView, ...]:
+        return tuple(s for s in self.services if s.retired)
+
+
+def _aliases(catalog: Catalog, derived: Derived) -> tuple[Alias, ...]:
+    """Former ids of the gates, waves, services, environments and owners that have a page."""
+    out = []
+    for kind, section in urls.SECTIONS.items():
+        for alias, canonical in sorted(catalog.aliases.get(kind, {}).items()):
+            if (kind == "gate" and canonical not in derived.gates) or (
+                kind == "wave" and canonical not in derived.waves
+            ):
+                continue
+            if kind == "service" and catalog.service_retired(canonical):
+                continue
+            out.append(Alias(section, urls.entity(kind, alias), urls.entity(kind, canonical)))
+    return tuple(out)
+
+
+def build_model(catalog: Catalog, derived: Derived, info: SiteInfo | None = None) -> SiteModel:
+    """Every fact of the site as of ``derived.as_of`` (history and build facts from ``info``)."""
+    info = info or SiteInfo()
+    records = build_records(catalog, derived, info.history)
+    gates = tuple(gate_view(catalog, derived, records, g) for g in derived.gates)
+    waves = tuple(wave_view(catalog, derived, w) for w in derived.waves)
+    services = tuple(service_view(catalog, derived, records, s) for s in sorted(catalog.services))
+    history = history_view(catalog, derived, info.history)
+    return SiteModel(
+        as_of=derived.as_of,
+        info=info,
+        counts=status_counts(derived.gates),
+        gates=gates,
+        waves=waves,
+        services=services,
+        environments=tuple(
+            environment_view(catalog, derived, records, services, e) for e in sorted(catalog.environments)
+        ),
+        owners=tuple(owner_view(catalog, derived, r) for r in sorted(catalog.repos)),
+        records=records,
+        freshness=freshness(catalog, derived),
+        history=history,
+        changes=changes_view(derived, info.previous_version, info.changes),
+        aliases=_aliases(catalog, derived),
+        events=build_events(catalog, records.visible, history),
+        gate_by_id={g.id: g for g in gates},
+        wave_by_id={w.id: w for w in waves},
+    )
