@@ -256,7 +256,7 @@ def build(obj: Context, as_of: str | None, site_dir: Path | None, config_file: P
 @_report
 def render(obj: Context, as_of: str | None, out: Path) -> None:
     """Write the generated Markdown pages (what the plugin adds), without MkDocs."""
-    from .gitinfo import head_commit
+    from .git import head_commit
     from .history import compute_history
     from .render import SiteInfo, render_site
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from .catalog import Catalog
 from .errors import Problem, UsageError, ValidationFailed
-from .history import Commit, commit_info, unavailable_reason
+from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
 from .loader import ParseCache, load_tree
 from .probes.net import origin
 from .status import GATE_RANK, WAVE_RANK, Derived, derive
 from .textsafe import md_code, md_fence, md_forge_text, terminal_text
-from .tree import Blobs, GitError, GitTree, Tree, WorkTree, git
+from .tree import Tree, WorkTree
 
 WORK_TREE = "work tree"
 
@@ -84,11 +84,11 @@ def wave_regressed(before: str | None, after: str | None) -> bool:
 
 
 def default_base(root: Path) -> str:
+    """The merge-base of HEAD with main (else origin/main)."""
     for candidate in ("main", "origin/main"):
-        try:
-            return git(root, "merge-base", "HEAD", candidate).strip()
-        except GitError:
-            continue
+        base = merge_base(root, "HEAD", candidate)
+        if base is not None:
+            return base
     raise UsageError("no 'main' branch to compare with: name the base revision (readiness diff BASE)")
 
 
@@ -97,7 +97,7 @@ def _side(root: Path, revision: str | None, as_of: dt.datetime, blobs: Blobs, ca
     if revision is None:
         tree, label, moment = WorkTree(root), WORK_TREE, as_of
     else:
-        commit: Commit = commit_info(root, revision)  # UsageError when it names no commit
+        commit = commit_info(root, revision)  # UsageError when it names no commit
         tree, label, moment = GitTree.at(root, commit.sha, blobs, prefix), commit.sha, commit.time
     try:
         catalog = load_tree(tree, root, cache=cache)
@@ -111,7 +111,7 @@ def compute_diff(root: Path, base: str | None, head: str | None, as_of: dt.datet
     reason = unavailable_reason(root)
     if reason is not None:
         raise UsageError(f"cannot diff: {reason}")
-    prefix = git(root, "rev-parse", "--show-prefix").strip()
+    prefix = show_prefix(root)
     base_rev = base or default_base(root)
     cache = ParseCache()
     with Blobs(root) as blobs:

@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .asof import resolve_as_of
 from .diff import compute_diff
 from .errors import ReadinessError, ValidationFailed
-from .gitinfo import head_commit
+from .git import head_commit
 from .history import History, compute_history
 from .loader import load_catalog
 from .render import SiteInfo, render_site
