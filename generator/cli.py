@@ -151,16 +151,6 @@ config_file_option = click.option(
 )
 
 
-def _load(obj: Context, as_of: str | None) -> tuple[Any, Any]:
-    from .asof import resolve_as_of
-    from .loader import load_catalog
-    from .status import derive
-
-    moment = resolve_as_of(as_of, os.environ)
-    catalog = load_catalog(obj.root)
-    return catalog, derive(catalog, moment)
-
-
 @main.command()
 @as_of_option
 @click.pass_obj
@@ -187,14 +177,16 @@ def validate(obj: Context, as_of: str | None) -> None:
 @_report
 def status(obj: Context, as_of: str | None, as_json: bool) -> None:
     """Gate and wave statuses with their reasons."""
+    from .asof import resolve_as_of
+    from .pipeline import build_model
     from .report import status_document, status_text
     from .textsafe import json_text
 
-    catalog, derived = _load(obj, as_of)
+    model = build_model(obj.root, resolve_as_of(as_of, os.environ), history=False)
     if as_json:
-        echo(json_text(status_document(catalog, derived)))
+        echo(json_text(status_document(model.catalog, model.derived)))
     else:
-        echo(status_text(catalog, derived), nl=False)
+        echo(status_text(model.catalog, model.derived), nl=False)
 
 
 @main.command()
@@ -256,22 +248,11 @@ def build(obj: Context, as_of: str | None, site_dir: Path | None, config_file: P
 @_report
 def render(obj: Context, as_of: str | None, out: Path) -> None:
     """Write the generated Markdown pages (what the plugin adds), without MkDocs."""
-    from .git import head_commit
-    from .history import compute_history
-    from .render import SiteInfo, render_site
+    from . import pipeline
+    from .asof import resolve_as_of
 
-    catalog, derived = _load(obj, as_of)
-    history = compute_history(obj.root, derived.as_of)
-    rendered = render_site(catalog, derived, SiteInfo(commit=head_commit(obj.root), history=history))
-    made: set[str] = set()
-    base = str(out)
-    for path, text in {**rendered.pages, **rendered.files}.items():
-        folder = os.path.dirname(os.path.join(base, path))
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        with open(os.path.join(base, path), "w", encoding="utf-8") as handle:
-            handle.write(text)
+    rendered = pipeline.render(obj.root, pipeline.build_model(obj.root, resolve_as_of(as_of, os.environ)))
+    pipeline.write(rendered, out)
     echo(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} other files into {field(out)}")
 
 
@@ -298,30 +279,19 @@ def serve(obj: Context, as_of: str | None, dev_addr: str, config_file: Path | No
 @_report
 def history(obj: Context, as_of: str | None, as_json: bool) -> None:
     """Status transitions, oldest first, from the first-parent git history."""
-    from .asof import parse_as_of
-    from .history import compute_history, history_document
+    from .asof import resolve_as_of
+    from .history import compute_history, history_document, history_lines
     from .textsafe import json_text
 
-    moment = parse_as_of(as_of) if as_of else None
-    result = compute_history(obj.root, moment)
+    result = compute_history(obj.root, resolve_as_of(as_of, os.environ))
     if as_json:
         echo(json_text(history_document(result)))
         return
     if not result.available:
         echo(f"history unavailable: {field(result.reason)}", err=True)
         return
-    for point in result.points:
-        if point.gap:
-            echo(
-                f"{point.commit.time.date().isoformat()} {point.commit.short} gap: "
-                f"{len(point.problems)} validation problem(s), e.g. {field(point.problems[0])}"
-            )
-    for t in result.transitions:
-        added = f" (added {', '.join(field(e) for e in t.evidence)})" if t.evidence else ""
-        echo(
-            f"{t.commit.time.date().isoformat()} {t.commit.short} {t.kind} {field(t.id)}: "
-            f"{t.before or 'none'} -> {t.after or 'none'}{added}"
-        )
+    for line in history_lines(result):
+        echo(line)
     echo(f"{len(result.transitions)} transitions in {len(result.points)} commits", err=True)
 
 

@@ -65,17 +65,11 @@ def _publish(
     remote: str,
     as_of: str | None,
 ) -> None:
-    from .asof import parse_as_of, resolve_as_of
+    from .asof import requested_as_of
     from .cli import echo, field, log_to_terminal
     from .publish import publish as publish_version
 
     log_to_terminal()
-    if as_of:
-        moment = parse_as_of(as_of)
-    elif os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        moment = resolve_as_of(None, os.environ)
-    else:
-        moment = None  # the committer time of HEAD
     report = publish_version(
         _root(),
         version,
@@ -85,7 +79,7 @@ def _publish(
         push=push,
         branch=branch,
         remote=remote,
-        as_of=moment,
+        as_of=requested_as_of(as_of, os.environ),  # None: the committer time of HEAD
     )
     named = f" (aliases: {', '.join(report.aliases)})" if report.aliases else ""
     if report.changed:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .asof import format_moment
 from .catalog import Catalog
 from .errors import Problem, UsageError, ValidationFailed
 from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
@@ -181,8 +182,8 @@ def diff_document(diff: Diff) -> dict[str, Any]:
         ]
 
     return {
-        "base": {"revision": diff.base.label, "as_of": diff.base.as_of.isoformat().replace("+00:00", "Z")},
-        "head": {"revision": diff.head.label, "as_of": diff.head.as_of.isoformat().replace("+00:00", "Z")},
+        "base": {"revision": diff.base.label, "as_of": format_moment(diff.base.as_of)},
+        "head": {"revision": diff.head.label, "as_of": format_moment(diff.head.as_of)},
         "gates": changes(diff.gates),
         "waves": changes(diff.waves),
         "records": [{"kind": r.kind, "id": r.id, "change": r.change} for r in diff.records],

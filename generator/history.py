@@ -17,12 +17,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .asof import format_moment
 from .checks import CheckCache
 from .errors import Problem, ValidationFailed
 from .git import Blobs, GitTree, first_parent_log, unavailable_reason
 from .git import Commit as Commit  # part of the history's model (render.py reads it from here)
 from .loader import ParseCache, load_tree
 from .status import derive
+from .textsafe import terminal_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ def history_document(history: History) -> dict[str, object]:
                 "from": t.before,
                 "to": t.after,
                 "commit": t.commit.sha,
-                "date": t.commit.time.isoformat().replace("+00:00", "Z"),
+                "date": format_moment(t.commit.time),
                 "evidence": list(t.evidence),
             }
             for t in history.transitions
@@ -136,7 +138,7 @@ def history_document(history: History) -> dict[str, object]:
         "gaps": [
             {
                 "commit": p.commit.sha,
-                "date": p.commit.time.isoformat().replace("+00:00", "Z"),
+                "date": format_moment(p.commit.time),
                 "problems": [str(problem) for problem in p.problems],
             }
             for p in history.points
@@ -144,3 +146,24 @@ def history_document(history: History) -> dict[str, object]:
         ],
         "commits": len(history.points),
     }
+
+
+def history_lines(history: History) -> list[str]:
+    """The ``readiness history`` text: each gap, then each transition, one line each.
+
+    A value from git or from the records is escaped as one field
+    (``terminal_text``), so that it cannot start a line of its own.
+    """
+    lines = [
+        f"{p.commit.time.date().isoformat()} {p.commit.short} gap: "
+        f"{len(p.problems)} validation problem(s), e.g. {terminal_text(p.problems[0])}"
+        for p in history.points
+        if p.gap
+    ]
+    for t in history.transitions:
+        added = f" (added {', '.join(terminal_text(e) for e in t.evidence)})" if t.evidence else ""
+        lines.append(
+            f"{t.commit.time.date().isoformat()} {t.commit.short} {t.kind} {terminal_text(t.id)}: "
+            f"{t.before or 'none'} -> {t.after or 'none'}{added}"
+        )
+    return lines

@@ -13,10 +13,7 @@ from pathlib import Path
 import yaml
 
 from generator.asof import parse_as_of
-from generator.history import compute_history
-from generator.loader import load_catalog
-from generator.render import SiteInfo, render_site
-from generator.status import derive
+from generator.pipeline import build_model, render
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -34,9 +31,7 @@ def render_case(name: str) -> dict[str, str]:
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        catalog = load_catalog(root)
-        as_of = parse_as_of(case["as_of"])
-        rendered = render_site(catalog, derive(catalog, as_of), SiteInfo(history=compute_history(root, as_of)))
+        rendered = render(root, build_model(root, parse_as_of(case["as_of"])))
     return rendered.pages
 
 
