@@ -7,6 +7,7 @@ A revision is judged as of its own committer time, the work tree as of now
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from .errors import Problem, UsageError, ValidationFailed
 from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
 from .loader import ParseCache, load_tree
 from .probes.net import origin
-from .status import GATE_RANK, WAVE_RANK, Derived, derive
+from .status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive
 from .textsafe import md_code, md_fence, md_forge_text, terminal_text
 from .tree import Tree, WorkTree
 
@@ -66,22 +67,14 @@ class Diff:
         return [c for c in self.gates + self.waves if c.regression]
 
 
-def gate_regressed(before: str | None, after: str | None) -> bool:
-    """Worse: down ready > partial > unknown, or becoming blocked."""
+def regressed(before: str | None, after: str | None, rank: Mapping[str, int]) -> bool:
+    """Worse: down the ``rank`` (gates ready > partial > unknown, waves passed > in-progress >
+    not-started), or becoming blocked."""
     if before is None or after is None or before == after:
         return False
     if after == "blocked":
         return True
-    return before in GATE_RANK and GATE_RANK[after] < GATE_RANK[before]
-
-
-def wave_regressed(before: str | None, after: str | None) -> bool:
-    """Worse: down passed > in-progress > not-started, or becoming blocked."""
-    if before is None or after is None or before == after:
-        return False
-    if after == "blocked":
-        return True
-    return before in WAVE_RANK and WAVE_RANK[after] < WAVE_RANK[before]
+    return before in rank and rank[after] < rank[before]
 
 
 def default_base(root: Path) -> str:
@@ -119,25 +112,30 @@ def compute_diff(root: Path, base: str | None, head: str | None, as_of: dt.datet
         before = _side(root, base_rev, as_of, blobs, cache, prefix)
         after = _side(root, head, as_of, blobs, cache, prefix)
     result = Diff(before, after)
-    old_gates = {g: s.status for g, s in before.derived.gates.items()} if before.derived else {}
-    old_waves = {w: s.status for w, s in before.derived.waves.items()} if before.derived else {}
     if after.derived is not None:
-        new = after.derived
-        for gate_id in sorted(set(old_gates) | set(new.gates)):
-            old, now = old_gates.get(gate_id), (new.gates[gate_id].status if gate_id in new.gates else None)
-            if old != now:
-                reasons = tuple(r.text for r in new.gates[gate_id].reasons) if gate_id in new.gates else ()
-                result.gates.append(Change(gate_id, old, now, reasons, gate_regressed(old, now)))
-        for wave_id in sorted(set(old_waves) | set(new.waves)):
-            was, is_ = old_waves.get(wave_id), (new.waves[wave_id].status if wave_id in new.waves else None)
-            if was != is_:
-                reasons = tuple(r.text for r in new.waves[wave_id].reasons) if wave_id in new.waves else ()
-                result.waves.append(Change(wave_id, was, is_, reasons, wave_regressed(was, is_)))
+        old = before.derived
+        result.gates = _status_changes(old.gates if old else {}, after.derived.gates, GATE_RANK)
+        result.waves = _status_changes(old.waves if old else {}, after.derived.waves, WAVE_RANK)
     if before.catalog is not None and after.catalog is not None:
         result.records = _record_changes(before.catalog, after.catalog)
     if after.catalog is not None:
         result.new_credential_origins = _new_credential_origins(before.catalog, after.catalog)
     return result
+
+
+def _status_changes(
+    old: Mapping[str, GateState | WaveState], new: Mapping[str, GateState | WaveState], rank: Mapping[str, int]
+) -> list[Change]:
+    """Every id whose status differs between ``old`` and ``new``, with the new reasons, sorted by id."""
+    out = []
+    for ident in sorted(set(old) | set(new)):
+        was = old[ident].status if ident in old else None
+        state = new.get(ident)
+        now = state.status if state is not None else None
+        if was != now:
+            reasons = tuple(r.text for r in state.reasons) if state is not None else ()
+            out.append(Change(ident, was, now, reasons, regressed(was, now, rank)))
+    return out
 
 
 def _new_credential_origins(before: Catalog | None, after: Catalog) -> list[tuple[str, str]]:

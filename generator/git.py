@@ -22,7 +22,7 @@ from typing import IO
 from .errors import ReadinessError, UsageError
 from .tree import ROOTS, Entry, EntryKind, TooLarge
 
-SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 """A full object id (SHA-1 or SHA-256)."""
 _FORMAT = "%H%x00%ct%x00%an%x00%s"
 """Commit, committer time, author, subject: each ends with a NUL (``-z`` ends the last one)."""
@@ -132,7 +132,7 @@ def resolve_commit(root: Path, revision: str) -> str:
     except GitError:
         out = ""
     sha = out.strip()
-    if not SHA.fullmatch(sha):
+    if not _SHA.fullmatch(sha):
         raise UsageError(f"unknown revision '{shown}'")
     return sha
 
@@ -176,7 +176,7 @@ class Change:
 def _commit(fields: list[bytes]) -> Commit:
     """A commit from the four fields of :data:`_FORMAT` (text that is not UTF-8 shows as U+FFFD)."""
     sha, stamp, author, subject = (value.decode("utf-8", "replace") for value in fields)
-    if not SHA.fullmatch(sha) or not (stamp.isascii() and stamp.isdigit()):
+    if not _SHA.fullmatch(sha) or not (stamp.isascii() and stamp.isdigit()):
         raise GitError(f"git log: unexpected output at {sha[:40]!r}")
     return Commit(sha, dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC), author, subject)
 
@@ -344,7 +344,7 @@ class GitTree:
                 kind: EntryKind = (
                     "link" if change.mode == "120000" else "file" if change.mode.startswith("100") else "other"
                 )
-                self._add(Entry(change.rel, kind, 0, change.blob))
+                self._add(Entry(change.rel, kind, change.blob))
 
     def _add(self, entry: Entry) -> None:
         self._entries[entry.rel] = entry

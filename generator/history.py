@@ -117,24 +117,26 @@ def _transitions(before: Point | None, after: Point) -> list[Transition]:
     return out
 
 
+def transition_document(t: Transition) -> dict[str, object]:
+    """One transition as JSON (``readiness history --json``)."""
+    return {
+        "id": t.id,
+        "kind": t.kind,
+        "from": t.before,
+        "to": t.after,
+        "commit": t.commit.sha,
+        "date": format_moment(t.commit.time),
+        "evidence": list(t.evidence),
+    }
+
+
 def history_document(history: History) -> dict[str, object]:
     """The ``readiness history --json`` document."""
     if not history.available:
         return {"available": False, "reason": history.reason}
     return {
         "available": True,
-        "transitions": [
-            {
-                "id": t.id,
-                "kind": t.kind,
-                "from": t.before,
-                "to": t.after,
-                "commit": t.commit.sha,
-                "date": format_moment(t.commit.time),
-                "evidence": list(t.evidence),
-            }
-            for t in history.transitions
-        ],
+        "transitions": [transition_document(t) for t in history.transitions],
         "gaps": [
             {
                 "commit": p.commit.sha,

@@ -73,7 +73,6 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         self._dirty = dirty
         self._digests: dict[str, str] = {}
         self._search: list[dict[str, Any]] | None = None
-        self._pages: set[str] = set()
 
     def _root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -96,7 +95,7 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         except ValidationFailed as exc:
             raise PluginError("invalid records:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except GitError:
-            raise  # git failing while the history is read is not a problem of the configuration
+            raise  # git failing while the history is read: reported as itself, not as a configuration problem
         except ReadinessError as exc:
             raise PluginError(str(exc)) from None
         if model.history is not None and not model.history.available:

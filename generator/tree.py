@@ -25,7 +25,6 @@ class Entry:
 
     rel: str
     kind: EntryKind
-    size: int = 0
     blob: str | None = None
     """Git object id, when read from a revision: the cache key of its content."""
     name: str = field(init=False, repr=False, compare=False)
@@ -58,7 +57,6 @@ class WorkTree:
     """The files on disk under ``root``."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
         self._root_text = str(root)
 
     def _path(self, rel: str) -> str:
@@ -69,7 +67,7 @@ class WorkTree:
             info = os.lstat(self._path(rel))
         except OSError:
             return None
-        return Entry(rel, _kind(info.st_mode), info.st_size)
+        return Entry(rel, _kind(info.st_mode))
 
     def children(self, rel: str) -> list[Entry]:
         try:
