@@ -32,25 +32,31 @@ def test_only_the_git_module_runs_processes() -> None:
     assert sorted(set(runners)) == ["generator/git.py"]
 
 
-def test_outside_a_checkout(tmp_path: Path) -> None:
-    plain = write_files(tmp_path / "plain", dict(MINIMAL))
-    with pytest.raises(NotACheckout):
-        checked_head(plain)
-    assert head_commit(plain) is None
-    assert unavailable_reason(plain) == "not a git checkout: history needs the repository's git history"
-    with pytest.raises(ReadinessError, match="is not inside a git checkout: a published version records"):
-        publish(plain, "1.0", aliases=[], title=None, set_default=False, push=False, as_of=None)
-
-
-def test_a_repository_without_commits(tmp_path: Path) -> None:
-    empty = Repo(tmp_path / "empty").root
-    write_files(empty, dict(MINIMAL))
-    with pytest.raises(NoCommits):
-        checked_head(empty)
-    assert head_commit(empty) is None
-    assert unavailable_reason(empty) == "no commits yet"
-    with pytest.raises(ReadinessError, match="has no commits yet: commit the records, then publish"):
-        publish(empty, "1.0", aliases=[], title=None, set_default=False, push=False, as_of=None)
+@pytest.mark.parametrize(
+    ("in_git", "error", "reason", "refusal"),
+    [
+        (
+            False,
+            NotACheckout,
+            "not a git checkout: history needs the repository's git history",
+            "is not inside a git checkout: a published version records",
+        ),
+        (True, NoCommits, "no commits yet", "has no commits yet: commit the records, then publish"),
+    ],
+    ids=["outside-a-checkout", "no-commits-yet"],
+)
+def test_no_head_means_the_same_to_every_caller(
+    tmp_path: Path, in_git: bool, error: type[Exception], reason: str, refusal: str
+) -> None:
+    """One test of the checkout; history, head_commit and publish each say what it means for them."""
+    root = Repo(tmp_path / "records").root if in_git else tmp_path / "records"
+    write_files(root, dict(MINIMAL))
+    with pytest.raises(error):
+        checked_head(root)
+    assert head_commit(root) is None
+    assert unavailable_reason(root) == reason
+    with pytest.raises(ReadinessError, match=refusal):
+        publish(root, "1.0", aliases=[], title=None, set_default=False, push=False, as_of=None)
 
 
 def test_a_checkout_with_commits_even_from_a_subdirectory(tmp_path: Path) -> None:
