@@ -37,6 +37,7 @@ from .api_models import (
     schema_documents,
 )
 from .asof import format_moment
+from .history import transition_document
 from .models import slug_of_gate
 from .sitemodel import GateView, RecordView, ResultView, ServiceView, SiteModel, TransitionView, WaveView
 from .urls import API_ROOT
@@ -65,20 +66,7 @@ def _links(target: urls.Target, name: str, ident: str) -> dict[str, str]:
 
 
 def _transitions(items: Iterable[TransitionView]) -> list[TransitionOut]:
-    return [
-        TransitionOut.model_validate(
-            {
-                "id": t.transition.id,
-                "kind": t.transition.kind,
-                "from": t.transition.before,
-                "to": t.transition.after,
-                "commit": t.commit.sha,
-                "date": format_moment(t.commit.time),
-                "evidence": list(t.transition.evidence),
-            }
-        )
-        for t in items
-    ]
+    return [TransitionOut.model_validate(transition_document(t.transition)) for t in items]
 
 
 def _results(results: Iterable[ResultView]) -> list[CheckResultOut]:

@@ -29,17 +29,23 @@ def parse_as_of(text: str) -> dt.datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def resolve_as_of(option: str | None, environ: Mapping[str, str], now: dt.datetime | None = None) -> dt.datetime:
-    """The as-of moment for a run."""
+def requested_as_of(option: str | None, environ: Mapping[str, str]) -> dt.datetime | None:
+    """The as-of moment a run asks for: ``--as-of``, else ``SOURCE_DATE_EPOCH``; ``None`` when neither is given."""
     if option:
         return parse_as_of(option)
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=UTC)
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH '{epoch}' is not a whole number of seconds since 1970") from None
-    return now or dt.datetime.now(UTC)
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH '{epoch}' is not a whole number of seconds since 1970") from None
+
+
+def resolve_as_of(option: str | None, environ: Mapping[str, str]) -> dt.datetime:
+    """The as-of moment for a run: ``--as-of``, else ``SOURCE_DATE_EPOCH``, else now."""
+    requested = requested_as_of(option, environ)
+    return requested if requested is not None else dt.datetime.now(UTC)
 
 
 def format_moment(moment: dt.datetime) -> str:

@@ -7,18 +7,20 @@ A revision is judged as of its own committer time, the work tree as of now
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .asof import format_moment
 from .catalog import Catalog
 from .errors import Problem, UsageError, ValidationFailed
-from .history import Commit, commit_info, unavailable_reason
+from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
 from .loader import ParseCache, load_tree
 from .probes.net import origin
-from .status import GATE_RANK, WAVE_RANK, Derived, derive
+from .status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive
 from .textsafe import md_code, md_fence, md_forge_text, terminal_text
-from .tree import Blobs, GitError, GitTree, Tree, WorkTree, git
+from .tree import Tree, WorkTree
 
 WORK_TREE = "work tree"
 
@@ -65,30 +67,22 @@ class Diff:
         return [c for c in self.gates + self.waves if c.regression]
 
 
-def gate_regressed(before: str | None, after: str | None) -> bool:
-    """Worse: down ready > partial > unknown, or becoming blocked."""
+def regressed(before: str | None, after: str | None, rank: Mapping[str, int]) -> bool:
+    """Worse: down the ``rank`` (gates ready > partial > unknown, waves passed > in-progress >
+    not-started), or becoming blocked."""
     if before is None or after is None or before == after:
         return False
     if after == "blocked":
         return True
-    return before in GATE_RANK and GATE_RANK[after] < GATE_RANK[before]
-
-
-def wave_regressed(before: str | None, after: str | None) -> bool:
-    """Worse: down passed > in-progress > not-started, or becoming blocked."""
-    if before is None or after is None or before == after:
-        return False
-    if after == "blocked":
-        return True
-    return before in WAVE_RANK and WAVE_RANK[after] < WAVE_RANK[before]
+    return before in rank and rank[after] < rank[before]
 
 
 def default_base(root: Path) -> str:
+    """The merge-base of HEAD with main (else origin/main)."""
     for candidate in ("main", "origin/main"):
-        try:
-            return git(root, "merge-base", "HEAD", candidate).strip()
-        except GitError:
-            continue
+        base = merge_base(root, "HEAD", candidate)
+        if base is not None:
+            return base
     raise UsageError("no 'main' branch to compare with: name the base revision (readiness diff BASE)")
 
 
@@ -97,7 +91,7 @@ def _side(root: Path, revision: str | None, as_of: dt.datetime, blobs: Blobs, ca
     if revision is None:
         tree, label, moment = WorkTree(root), WORK_TREE, as_of
     else:
-        commit: Commit = commit_info(root, revision)  # UsageError when it names no commit
+        commit = commit_info(root, revision)  # UsageError when it names no commit
         tree, label, moment = GitTree.at(root, commit.sha, blobs, prefix), commit.sha, commit.time
     try:
         catalog = load_tree(tree, root, cache=cache)
@@ -111,32 +105,37 @@ def compute_diff(root: Path, base: str | None, head: str | None, as_of: dt.datet
     reason = unavailable_reason(root)
     if reason is not None:
         raise UsageError(f"cannot diff: {reason}")
-    prefix = git(root, "rev-parse", "--show-prefix").strip()
+    prefix = show_prefix(root)
     base_rev = base or default_base(root)
     cache = ParseCache()
     with Blobs(root) as blobs:
         before = _side(root, base_rev, as_of, blobs, cache, prefix)
         after = _side(root, head, as_of, blobs, cache, prefix)
     result = Diff(before, after)
-    old_gates = {g: s.status for g, s in before.derived.gates.items()} if before.derived else {}
-    old_waves = {w: s.status for w, s in before.derived.waves.items()} if before.derived else {}
     if after.derived is not None:
-        new = after.derived
-        for gate_id in sorted(set(old_gates) | set(new.gates)):
-            old, now = old_gates.get(gate_id), (new.gates[gate_id].status if gate_id in new.gates else None)
-            if old != now:
-                reasons = tuple(r.text for r in new.gates[gate_id].reasons) if gate_id in new.gates else ()
-                result.gates.append(Change(gate_id, old, now, reasons, gate_regressed(old, now)))
-        for wave_id in sorted(set(old_waves) | set(new.waves)):
-            was, is_ = old_waves.get(wave_id), (new.waves[wave_id].status if wave_id in new.waves else None)
-            if was != is_:
-                reasons = tuple(r.text for r in new.waves[wave_id].reasons) if wave_id in new.waves else ()
-                result.waves.append(Change(wave_id, was, is_, reasons, wave_regressed(was, is_)))
+        old = before.derived
+        result.gates = _status_changes(old.gates if old else {}, after.derived.gates, GATE_RANK)
+        result.waves = _status_changes(old.waves if old else {}, after.derived.waves, WAVE_RANK)
     if before.catalog is not None and after.catalog is not None:
         result.records = _record_changes(before.catalog, after.catalog)
     if after.catalog is not None:
         result.new_credential_origins = _new_credential_origins(before.catalog, after.catalog)
     return result
+
+
+def _status_changes(
+    old: Mapping[str, GateState | WaveState], new: Mapping[str, GateState | WaveState], rank: Mapping[str, int]
+) -> list[Change]:
+    """Every id whose status differs between ``old`` and ``new``, with the new reasons, sorted by id."""
+    out = []
+    for ident in sorted(set(old) | set(new)):
+        was = old[ident].status if ident in old else None
+        state = new.get(ident)
+        now = state.status if state is not None else None
+        if was != now:
+            reasons = tuple(r.text for r in state.reasons) if state is not None else ()
+            out.append(Change(ident, was, now, reasons, regressed(was, now, rank)))
+    return out
 
 
 def _new_credential_origins(before: Catalog | None, after: Catalog) -> list[tuple[str, str]]:
@@ -181,8 +180,8 @@ def diff_document(diff: Diff) -> dict[str, Any]:
         ]
 
     return {
-        "base": {"revision": diff.base.label, "as_of": diff.base.as_of.isoformat().replace("+00:00", "Z")},
-        "head": {"revision": diff.head.label, "as_of": diff.head.as_of.isoformat().replace("+00:00", "Z")},
+        "base": {"revision": diff.base.label, "as_of": format_moment(diff.base.as_of)},
+        "head": {"revision": diff.head.label, "as_of": format_moment(diff.head.as_of)},
         "gates": changes(diff.gates),
         "waves": changes(diff.waves),
         "records": [{"kind": r.kind, "id": r.id, "change": r.change} for r in diff.records],

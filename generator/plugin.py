@@ -1,6 +1,6 @@
-"""The MkDocs plugin ``readiness``: a thin adapter over load -> derive -> render.
+"""The MkDocs plugin ``readiness``: a thin adapter over :mod:`generator.pipeline`.
 
-It loads, validates and derives once per build, adds every generated page in
+It builds the model (load, validate, derive, history) and renders it once per build, adds every generated page in
 memory (``File.generated``; nothing is written into docs/), publishes the
 vendored assets and inert attachments, and asks ``mkdocs serve`` to watch
 data/ and evidence/.
@@ -22,19 +22,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .asof import resolve_as_of
-from .diff import compute_diff
+from .asof import format_moment, resolve_as_of
 from .errors import ReadinessError, ValidationFailed
-from .gitinfo import head_commit
-from .history import History, compute_history
-from .loader import load_catalog
-from .render import SiteInfo, render_site
-from .status import derive
+from .git import GitError
+from .pipeline import build_model, render
 
 log = logging.getLogger("mkdocs.plugins.readiness")
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "assets/readiness"
+HISTORY_OFF = "history is turned off in mkdocs.yml (readiness: history: false)"
 
 
 class ReadinessConfig(Config):  # type: ignore[no-untyped-call]
@@ -76,7 +73,6 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         self._dirty = dirty
         self._digests: dict[str, str] = {}
         self._search: list[dict[str, Any]] | None = None
-        self._pages: set[str] = set()
 
     def _root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -95,31 +91,23 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         root = self._root(config)
         try:
             as_of = resolve_as_of(self.config.as_of or os.environ.get("READINESS_AS_OF"), os.environ)
-            catalog = load_catalog(root)
+            model = build_model(root, as_of, history=self.config.history, history_off=HISTORY_OFF)
         except ValidationFailed as exc:
             raise PluginError("invalid records:\n" + "\n".join(str(p) for p in exc.problems)) from None
+        except GitError:
+            raise  # git failing while the history is read: reported as itself, not as a configuration problem
         except ReadinessError as exc:
             raise PluginError(str(exc)) from None
-        derived = derive(catalog, as_of)
-        if self.config.history:
-            history = compute_history(root, as_of)
-        else:
-            history = History(available=False, reason="history is turned off in mkdocs.yml (readiness: history: false)")
-        if not history.available:
-            log.info("readiness: history unavailable: %s", history.reason)
-        version = self.config.version or os.environ.get("MIKE_DOCS_VERSION") or None
-        changes = None
-        if self.config.previous_commit:
-            changes = compute_diff(root, self.config.previous_commit, None, as_of)
-        info = SiteInfo(
-            commit=head_commit(root),
-            history=history,
+        if model.history is not None and not model.history.available:
+            log.info("readiness: history unavailable: %s", model.history.reason)
+        rendered = render(
+            root,
+            model,
             commit_url=self.config.commit_url,
-            version=version,
+            version=self.config.version or os.environ.get("MIKE_DOCS_VERSION") or None,
             previous_version=self.config.previous_version,
-            changes=changes,
+            previous_commit=self.config.previous_commit,
         )
-        rendered = render_site(catalog, derived, info)
         digests: dict[str, str] = {}
         for path, text in rendered.pages.items():
             # Record pages stay out of the navigation: large catalogs build fast, the
@@ -134,7 +122,7 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
             self._add(files, File.generated(config, path, abs_src_path=str(source)))
         for name in sorted(os.listdir(ASSETS)):
             self._add(files, File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
-        log.debug("readiness: %d generated pages as of %s", len(rendered.pages), as_of.isoformat())
+        log.debug("readiness: %d generated pages as of %s", len(rendered.pages), format_moment(as_of))
         return files
 
     def _generated(

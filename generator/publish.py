@@ -20,7 +20,6 @@ import datetime as dt
 import os
 import re
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +29,21 @@ from mike import commands, git_utils  # type: ignore[import-untyped]
 
 from .asof import format_moment
 from .errors import ReadinessError, UsageError
+from .git import (
+    NoCommits,
+    NotACheckout,
+    branch_tip,
+    changed_paths,
+    checked_head,
+    commit_info,
+    config_value,
+    current_branch,
+    fetch_branch,
+    file_at,
+    is_branch_name,
+    remote_url,
+)
 from .site import BuildOptions, BuildReport, build_site
-from .tree import git
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 """A version or alias: one path segment of the published site (a directory on the pages branch)."""
@@ -45,7 +57,6 @@ SHA = re.compile(r"[0-9a-f]{7,64}")
 @dataclass(frozen=True, slots=True)
 class PublishReport:
     version: str
-    title: str
     aliases: tuple[str, ...]
     commit: str
     """The source commit (HEAD) the version was built from; recorded as its ``commit`` property."""
@@ -58,14 +69,12 @@ class PublishReport:
     """Material's default version (``extra.version.default``): what the site root redirects to."""
     set_default: bool
     """Whether this run made the site root redirect to ``default``."""
-    as_of: dt.datetime
     pages_commit: str
     """The tip of the pages branch afterwards."""
     changed: bool
     """False when the branch already held exactly this build (nothing was committed)."""
     pushed_to: str | None
     pages: int
-    seconds: float
 
     @property
     def short(self) -> str:
@@ -100,7 +109,6 @@ def publish(
     branch from ``remote`` first and pushes it afterwards. ``as_of`` defaults to the
     committer time of HEAD, so the same commit always publishes the same bytes.
     """
-    started = time.perf_counter()
     names = _check_names(version, list(aliases), title)
     root = root.resolve()
     head = _head(root)
@@ -109,11 +117,11 @@ def publish(
     _check_identity(root)
     if push:
         _check_remote(root, remote)
-    moment = as_of if as_of is not None else _commit_time(root, head)
+    moment = as_of if as_of is not None else commit_info(root, head).time
 
     with _cwd(root), _git_errors():
         if push:
-            _fetch(root, remote, branch)
+            fetch_branch(root, remote, branch)  # the new version goes on top of what is published
         _follow_upstream(remote, branch)
         versions = commands.list_versions(branch)
         _check_conflicts(versions, version, names)
@@ -160,12 +168,10 @@ def publish(
                 )
         if push:
             git_utils.push_branch(remote, branch)
-        pages_commit = git(root, "rev-parse", "--verify", f"refs/heads/{branch}").strip()
-        info = commands.list_versions(branch)[version]
+        pages_commit = branch_tip(root, branch)
 
     return PublishReport(
         version=version,
-        title=str(info.title),
         aliases=tuple(names),
         commit=head,
         branch=branch,
@@ -173,12 +179,10 @@ def publish(
         previous_commit=previous_commit,
         default=default,
         set_default=set_default,
-        as_of=moment,
         pages_commit=pages_commit,
         changed=changed,
         pushed_to=remote if push else None,
         pages=built.pages if built is not None else 0,
-        seconds=time.perf_counter() - started,
     )
 
 
@@ -201,21 +205,20 @@ def _check_names(version: str, aliases: list[str], title: str | None) -> list[st
 
 
 def _head(root: Path) -> str:
-    if git(root, "rev-parse", "--is-inside-work-tree", check=False).strip() != "true":
+    try:
+        return checked_head(root)
+    except NotACheckout:
         raise ReadinessError(
             f"{root} is not inside a git checkout: a published version records the commit it was built from"
-        )
-    head = git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip()
-    if not head:
-        raise ReadinessError(f"the repository at {root} has no commits yet: commit the records, then publish")
-    return head
+        ) from None
+    except NoCommits:
+        raise ReadinessError(f"the repository at {root} has no commits yet: commit the records, then publish") from None
 
 
 def _check_branch(root: Path, branch: str) -> None:
-    if branch.startswith("-") or git(root, "check-ref-format", "--branch", branch, check=False).strip() != branch:
+    if branch.startswith("-") or not is_branch_name(root, branch):
         raise UsageError(f"--branch {branch!r} is not a valid branch name")
-    current = git(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip()
-    if current == branch:
+    if current_branch(root) == branch:
         raise ReadinessError(
             f"{branch} is the branch checked out here: publishing commits to it directly; "
             "switch to the branch with the records first"
@@ -227,15 +230,7 @@ def _check_inputs_committed(root: Path) -> None:
     present = [name for name in INPUTS if (root / name).exists()]
     if not present:
         return  # nothing to build from: the build says so
-    status = git(root, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *present)
-    entries = iter(status.split("\0"))
-    changed: list[str] = []
-    for entry in entries:
-        if len(entry) < 4:
-            continue
-        changed.append(entry[3:])
-        if entry[0] in "RC":
-            next(entries, None)  # the source path of a rename or copy
+    changed = changed_paths(root, present)
     if changed:
         shown = ", ".join(sorted(changed)[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
         raise ReadinessError(
@@ -247,19 +242,15 @@ def _check_inputs_committed(root: Path) -> None:
 def _check_identity(root: Path) -> None:
     """mike commits as GIT_COMMITTER_NAME/EMAIL, else user.name/user.email: check before building."""
     for variable, key in (("GIT_COMMITTER_NAME", "user.name"), ("GIT_COMMITTER_EMAIL", "user.email")):
-        if not os.environ.get(variable) and not git(root, "config", "--get", key, check=False).strip():
+        if not os.environ.get(variable) and config_value(root, key) is None:
             raise ReadinessError(
                 f"git has no {key} here: set it (git config {key} ...) or {variable}; the pages commit needs one"
             )
 
 
 def _check_remote(root: Path, remote: str) -> None:
-    if remote.startswith("-") or not git(root, "remote", "get-url", "--", remote, check=False).strip():
+    if remote.startswith("-") or remote_url(root, remote) is None:
         raise UsageError(f"--remote {remote!r} is not a remote of this repository (see git remote -v)")
-
-
-def _commit_time(root: Path, commit: str) -> dt.datetime:
-    return dt.datetime.fromtimestamp(int(git(root, "log", "-1", "--format=%ct", commit).strip()), tz=dt.UTC)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,12 +285,6 @@ def _git_errors() -> Iterator[None]:
         raise ReadinessError(f"git: {exc}") from None
 
 
-def _fetch(root: Path, remote: str, branch: str) -> None:
-    """Bring REMOTE/BRANCH up to date, so the new version is committed on top of what is published."""
-    if git(root, "ls-remote", "--heads", "--", remote, f"refs/heads/{branch}").strip():
-        git(root, "fetch", "--quiet", "--", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
-
-
 def _follow_upstream(remote: str, branch: str) -> None:
     """Fast-forward the local pages branch to REMOTE/BRANCH when that is ahead (mike's remote check)."""
     git_utils.update_from_upstream(remote, branch)
@@ -332,7 +317,7 @@ _REDIRECT = re.compile(r'<a href="([^"/]+)/">')
 
 def _current_default(root: Path, branch: str) -> str | None:
     """What the root index.html (``mike set-default``) redirects to, if anything."""
-    text = git(root, "show", f"refs/heads/{branch}:index.html", check=False)
+    text = file_at(root, f"refs/heads/{branch}", "index.html")
     match = _REDIRECT.search(text)
     return match.group(1) if match and SAFE_NAME.fullmatch(match.group(1)) else None
 

@@ -26,7 +26,7 @@ from .api import api_files
 from .asof import format_moment
 from .authoring import SCHEMA_COMMENT
 from .catalog import Catalog
-from .history import Commit
+from .git import Commit
 from .sitemodel import PageLink, ReasonView, SiteInfo, SiteModel, build_model
 from .status import Derived
 from .textsafe import (

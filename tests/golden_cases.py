@@ -20,10 +20,9 @@ import yaml
 
 from generator.asof import parse_as_of
 from generator.catalog import Catalog
-from generator.history import compute_history
-from generator.loader import load_catalog
-from generator.render import Rendered, SiteInfo, render_site
-from generator.status import Derived, derive
+from generator.pipeline import Model, build_model, render
+from generator.render import Rendered, SiteInfo
+from generator.status import Derived
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -37,12 +36,24 @@ class Case:
     """A golden case loaded from its scratch directory, with what the render step takes."""
 
     root: Path
-    catalog: Catalog
-    derived: Derived
-    info: SiteInfo
+    model: Model
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.model.catalog
+
+    @property
+    def derived(self) -> Derived:
+        return self.model.derived
+
+    @property
+    def info(self) -> SiteInfo:
+        """What the render step is told about the build (a scratch directory has no commit)."""
+        return SiteInfo(history=self.model.history)
 
     def render(self) -> Rendered:
-        return render_site(self.catalog, self.derived, self.info)
+        """The pipeline's render, as every other caller renders."""
+        return render(self.root, self.model)
 
 
 @contextlib.contextmanager
@@ -55,9 +66,7 @@ def load_case(name: str) -> Iterator[Case]:
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        catalog = load_catalog(root)
-        as_of = parse_as_of(case["as_of"])
-        yield Case(root, catalog, derive(catalog, as_of), SiteInfo(history=compute_history(root, as_of)))
+        yield Case(root, build_model(root, parse_as_of(case["as_of"])))
 
 
 def render_case(name: str) -> dict[str, str]:

@@ -13,10 +13,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator import authoring, cli_evidence, loader
+from generator import authoring, loader
 from generator.authoring import SCHEMA_COMMENT, new_evidence, parse_assess, render_record, slugify
+from generator.cli import evidence as cli_evidence
 from generator.cli import main
-from generator.cli_evidence import evidence
+from generator.cli.evidence import evidence
 from generator.errors import ReadinessError, UsageError, ValidationFailed
 from generator.loader import load_catalog
 from generator.models import EVIDENCE_KINDS, Evidence, GateStatus

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -107,3 +111,38 @@ def test_schema_check_flags_stale_files(cli: Cli, tmp_path: Path) -> None:
     stale = cli("schema", "--check", "--out", str(out))
     assert stale.code == 1
     assert "gates.schema.json" in stale.stderr
+
+
+# ------------------------------------------------------------------ the package
+
+
+def test_command_modules_import_only_the_shared_module() -> None:
+    """generator.cli: each command module imports cli.common and no other command module (no cycles)."""
+    package = REPO / "generator" / "cli"
+    modules = {path.stem for path in package.glob("*.py")} - {"__init__"}
+    assert modules == {"common", "records", "site", "history", "evidence", "probe", "publish"}
+    for name in modules:
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        siblings = {
+            node.module.split(".")[0] if node.module else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level == 1
+            for alias in node.names
+        }
+        assert siblings <= ({"common"} if name != "common" else set()), (name, siblings)
+
+
+def test_the_console_script_and_the_module_run_the_same_command(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("readiness")
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    runs = [
+        subprocess.run([*command, "status", "--as-of", "2026-07-01"], capture_output=True, text=True, env=env, cwd=REPO)
+        for command in ([str(script)], [sys.executable, "-m", "generator"])
+    ]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert runs[0].stdout == runs[1].stdout and runs[0].stdout.startswith("Readiness as of 2026-07-01T23:59:59Z")
+    bad = subprocess.run([str(script), "status", "--as-of", "soon"], capture_output=True, text=True, env=env, cwd=REPO)
+    assert (bad.returncode, bad.stderr) == (
+        2,
+        "error: --as-of 'soon' is not a date: write YYYY-MM-DD (end of that day, UTC) or an ISO time such as 2026-06-14T12:00:00Z\n",
+    )

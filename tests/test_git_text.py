@@ -23,9 +23,9 @@ import pytest
 
 from generator.diff import compute_diff
 from generator.errors import UsageError
-from generator.history import compute_history, parse_log
+from generator.git import GitError, parse_log
+from generator.history import compute_history
 from generator.textsafe import terminal_text
-from generator.tree import GitError
 from tests.conftest import MINIMAL, Result, run_cli, write_files
 from tests.test_history import assessment, site_files
 from tests.test_site import parse_html

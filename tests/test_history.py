@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import textwrap
 from collections.abc import Callable
@@ -101,6 +102,46 @@ def test_history_as_of_ends_the_history(cli: Cli, repo: Repo, story: dict[str, s
     document = history(cli, repo.root, "--as-of", "2026-06-08")
     assert document["commits"] == 2
     assert [t["commit"] for t in document["transitions"]] == [story["c1"]] * 2 + [story["c2"]] * 2  # type: ignore[attr-defined]
+
+
+def test_history_follows_the_one_as_of_rule(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    """--as-of, else SOURCE_DATE_EPOCH, else now: as every other command."""
+    sde = {"SOURCE_DATE_EPOCH": "1780920000"}  # 2026-06-08T12:00:00Z: after c2, before c4
+    for args in (["--json"], []):
+        from_env = cli("history", *args, root=repo.root, env=sde)
+        from_option = cli("history", *args, "--as-of", "2026-06-08T12:00:00Z", root=repo.root)
+        assert from_env.code == from_option.code == 0
+        assert (from_env.stdout, from_env.stderr) == (from_option.stdout, from_option.stderr)
+    assert json.loads(cli("history", "--json", root=repo.root, env=sde).stdout)["commits"] == 2
+    assert "4 transitions in 2 commits" in cli("history", root=repo.root, env=sde).stderr
+    # --as-of wins over the environment; a bad SOURCE_DATE_EPOCH is a usage error here too.
+    assert history(cli, repo.root, "--as-of", "2026-06-12")["commits"] == 4
+    late = cli("history", "--json", "--as-of", "2026-06-12", root=repo.root, env=sde)
+    assert json.loads(late.stdout)["commits"] == 4
+    bad = cli("history", root=repo.root, env={"SOURCE_DATE_EPOCH": "soon"})
+    assert (bad.code, bad.stdout) == (2, "")
+    assert bad.stderr == "error: SOURCE_DATE_EPOCH 'soon' is not a whole number of seconds since 1970\n"
+    before_any = cli("history", "--json", root=repo.root, env={"SOURCE_DATE_EPOCH": "1780000000"})
+    assert json.loads(before_any.stdout) == {"available": True, "transitions": [], "gaps": [], "commits": 0}
+
+
+MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+"""The one time format of every output (``asof.format_moment``): seconds precision, UTC, with Z."""
+
+
+def test_every_output_writes_times_one_way(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
+    as_of = "2026-06-15T10:11:12.345678+02:00"
+    moments: list[str] = []
+    past = history(cli, repo.root, "--as-of", as_of)
+    moments += [t["date"] for t in past["transitions"]] + [g["date"] for g in past["gaps"]]  # type: ignore[attr-defined]
+    _, change = diff(cli, repo.root, story["c2"], "--as-of", as_of)
+    moments += [change["base"]["as_of"], change["head"]["as_of"]]  # type: ignore[index]
+    status = cli("status", "--json", "--as-of", as_of, root=repo.root)
+    moments.append(json.loads(status.stdout)["as_of"])
+    assert len(moments) == 10
+    assert all(MOMENT.fullmatch(moment) for moment in moments), moments
+    assert change["head"]["as_of"] == json.loads(status.stdout)["as_of"] == "2026-06-15T08:11:12Z"  # type: ignore[index]
+    assert change["base"]["as_of"] == past["transitions"][2]["date"] == "2026-06-05T12:00:00Z"  # type: ignore[index]
 
 
 def test_history_text_output(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
@@ -225,7 +266,8 @@ def test_diff_defaults_to_merge_base_and_work_tree(cli: Cli, repo: Repo, story: 
     write_files(repo.root, {"evidence/2026/2026-06-14-blocked.yaml": assessment("2026-06-14", "T-G01", "blocked")})
     _, document = diff(cli, repo.root, "--as-of", "2026-06-15")
     assert document["base"] == {"revision": story["c5"], "as_of": "2026-06-12T12:00:00Z"}  # type: ignore[comparison-overlap]
-    assert document["head"] == {"revision": "work tree", "as_of": "2026-06-15T23:59:59.999999Z"}  # type: ignore[comparison-overlap]
+    # One time format for every output: seconds precision, no microseconds (the end of the day is 23:59:59.999999).
+    assert document["head"] == {"revision": "work tree", "as_of": "2026-06-15T23:59:59Z"}  # type: ignore[comparison-overlap]
     assert [(g["id"], g["from"], g["to"], g["regression"]) for g in document["gates"]] == [  # type: ignore[attr-defined]
         ("T-G01", "ready", "blocked", True)
     ]

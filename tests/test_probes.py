@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 from generator import yamlstrict
 from generator.cli import main
-from generator.cli_probe import probe
+from generator.cli.probe import probe
 from generator.errors import Problem
 from generator.loader import load_catalog
 from generator.models import Evidence
@@ -964,7 +964,7 @@ def test_the_shipped_plan_is_valid_without_probing() -> None:
 
 
 def test_defaults_spelled_out_in_the_cli_match_the_probes() -> None:
-    from generator import cli_probe
+    from generator.cli import probe as cli_probe
     from generator.probes import http, tls
 
     assert cli_probe.DEFAULT_TIMEOUT == http.DEFAULT_TIMEOUT

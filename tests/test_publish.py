@@ -23,12 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.cli import Context
-from generator.cli_publish import publish as publish_command
+from generator.cli import main
 from generator.errors import ReadinessError, UsageError
 from generator.publish import PublishReport, publish
 from tests.conftest import REPO, write_files
@@ -46,19 +44,8 @@ NEW_EVIDENCE = f"{SECOND_DATE}-publish-check"
 HOME = "Readiness handoff"
 
 
-@click.group()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.pass_context
-def cli(ctx: click.Context, root: Path) -> None:
-    """A stand-in for ``readiness``: the global --root and the publish command."""
-    ctx.obj = Context(root, debug=False)
-
-
-cli.add_command(publish_command)
-
-
 def run_publish(root: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--root", str(root), "publish", *args], prog_name="readiness")
+    return CliRunner().invoke(main, ["--root", str(root), "publish", *args], prog_name="readiness")
 
 
 def shipped_repo(root: Path) -> Repo:

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import log_to_terminal, main
+from generator.cli import main
+from generator.cli.common import log_to_terminal
 from generator.textsafe import json_text, md_code, md_fence, md_forge_text, terminal_text
 from tests.conftest import MINIMAL, Result, write_files
 

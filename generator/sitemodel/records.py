@@ -9,7 +9,8 @@ from pathlib import PurePosixPath
 
 from .. import urls
 from ..catalog import Catalog
-from ..history import Commit, History
+from ..git import Commit
+from ..history import History
 from ..models import Evidence
 from ..status import Derived
 from ..urls import Target

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from ..catalog import Catalog
 from ..diff import Change, Diff
-from ..history import Commit, History, Point, Transition
+from ..git import Commit
+from ..history import History, Point, Transition
 from ..status import Derived
 from .common import PageLink, StatusCounts, evidence_link, gate_link, wave_link
 

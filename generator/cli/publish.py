@@ -1,17 +1,15 @@
 """``readiness publish``: build HEAD's records and commit them to the pages branch as one version.
 
-Registered in :mod:`generator.cli` with ``main.add_command(publish)``. Like
-:mod:`generator.cli_evidence`, this module imports :mod:`generator.cli` and the
-publishing logic (mike, MkDocs) only when the command runs.
+The publishing logic (mike, MkDocs) is imported only when the command runs.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import click
+
+from .common import as_of_option, echo, field, log_to_terminal, report_errors, requested_moment, root
 
 
 @click.command("publish")
@@ -33,14 +31,9 @@ import click
 @click.option("--push", is_flag=True, help="Fetch the pages branch from the remote first, and push it afterwards.")
 @click.option("--branch", default="gh-pages", show_default=True, metavar="BRANCH", help="The pages branch.")
 @click.option("--remote", default="origin", show_default=True, metavar="REMOTE", help="The remote for --push.")
-@click.option(
-    "--as-of",
-    "as_of",
-    metavar="DATE",
-    help="Compute as of this date (end of day, UTC) or ISO time; default SOURCE_DATE_EPOCH, "
-    "else the committer time of HEAD.",
-)
-def publish(**options: Any) -> None:
+@as_of_option("the committer time of HEAD")
+@report_errors
+def publish(as_of: str | None, **options: Any) -> None:
     """Build the site from HEAD and commit it to the pages branch as VERSION (with mike).
 
     Each version is a directory of the pages branch; versions.json lists them for the
@@ -49,44 +42,12 @@ def publish(**options: Any) -> None:
     branch are never touched; uncommitted changes to data/, evidence/, docs/ or
     mkdocs.yml are refused, since the version records the commit it was built from.
     """
-    from .cli import _report
-
-    _report(_publish)(**options)
-
-
-def _publish(
-    *,
-    version: str,
-    aliases: tuple[str, ...],
-    title: str | None,
-    set_default: bool,
-    push: bool,
-    branch: str,
-    remote: str,
-    as_of: str | None,
-) -> None:
-    from .asof import parse_as_of, resolve_as_of
-    from .cli import echo, field, log_to_terminal
-    from .publish import publish as publish_version
+    from ..publish import publish as publish_version
 
     log_to_terminal()
-    if as_of:
-        moment = parse_as_of(as_of)
-    elif os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        moment = resolve_as_of(None, os.environ)
-    else:
-        moment = None  # the committer time of HEAD
-    report = publish_version(
-        _root(),
-        version,
-        aliases=list(aliases),
-        title=title,
-        set_default=set_default,
-        push=push,
-        branch=branch,
-        remote=remote,
-        as_of=moment,
-    )
+    # The other options are publish()'s parameters as they are; neither --as-of nor
+    # SOURCE_DATE_EPOCH (None) means the committer time of HEAD.
+    report = publish_version(root(), as_of=requested_moment(as_of), **options)
     named = f" (aliases: {', '.join(report.aliases)})" if report.aliases else ""
     if report.changed:
         echo(f"published {report.version}{named} from {report.short} to branch {report.branch}")
@@ -101,9 +62,4 @@ def _publish(
         echo(f"pushed {report.branch} to {field(report.pushed_to)}")
 
 
-def _root() -> Path:
-    """The global ``--root`` (the current directory when run outside ``readiness``)."""
-    from .cli import Context
-
-    context = click.get_current_context().find_object(Context)
-    return context.root if context is not None else Path(".")
+COMMANDS = (publish,)

@@ -1,17 +1,16 @@
 """``readiness evidence``: commands that write evidence records.
 
-Registered in :mod:`generator.cli` with ``main.add_command(evidence)``. This
-module imports :mod:`generator.cli` and the authoring logic only when a command
-runs: either module may be imported first, and ``readiness`` starts fast.
+The authoring logic is imported only when a command runs, so ``readiness`` starts fast.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import click
+
+from .common import echo, field, report_errors, root
 
 KINDS = (
     "assessment",
@@ -73,18 +72,8 @@ def evidence() -> None:
 @click.option(
     "--resolves", "resolves", multiple=True, metavar="ID", help="A risk-raised record this one closes (repeatable)."
 )
-def new(**options: Any) -> None:
-    """Write a new evidence record to evidence/<year>/<date>-<slug>.yaml and print its path.
-
-    Every value is checked against the catalog first; nothing is written when
-    one is wrong, and no file is ever overwritten.
-    """
-    from .cli import _report
-
-    _report(_new)(**options)
-
-
-def _new(
+@report_errors
+def new(
     *,
     kind: str,
     summary: str,
@@ -100,12 +89,16 @@ def _new(
     supersedes: tuple[str, ...],
     resolves: tuple[str, ...],
 ) -> None:
-    from .authoring import new_evidence, parse_assess
-    from .cli import echo, field
+    """Write a new evidence record to evidence/<year>/<date>-<slug>.yaml and print its path.
 
-    root = _root()
+    Every value is checked against the catalog first; nothing is written when
+    one is wrong, and no file is ever overwritten.
+    """
+    from ..authoring import new_evidence, parse_assess
+
+    where = root()
     path = new_evidence(
-        root,
+        where,
         kind=kind,
         summary=summary,
         about=list(about),
@@ -121,12 +114,7 @@ def _new(
         resolves=list(resolves),
         today=dt.datetime.now(dt.UTC).date(),
     )
-    echo(field(path.relative_to(root).as_posix()))
+    echo(field(path.relative_to(where).as_posix()))
 
 
-def _root() -> Path:
-    """The global ``--root`` (the current directory when run outside ``readiness``)."""
-    from .cli import Context
-
-    context = click.get_current_context().find_object(Context)
-    return context.root if context is not None else Path(".")
+COMMANDS = (evidence,)

@@ -1,8 +1,6 @@
 """``readiness probe``: look at live endpoints and record what was seen as evidence.
 
-Registered in :mod:`generator.cli` with ``main.add_command(probe)``. Like
-:mod:`generator.cli_evidence`, this module imports :mod:`generator.cli` and the
-probes only when a command runs.
+The probes are imported only when a command runs, so ``readiness`` starts fast.
 
 Exit codes: 0 when the probe passed (every probe, for ``run``), 1 when it
 failed (or the records do not validate), 2 for a usage error (a bad option, a
@@ -14,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
 
-if TYPE_CHECKING:
-    from .probes.plan import PlanResult
-    from .probes.record import Outcome
+from ..errors import UsageError
+from .common import F, echo, field, report_errors, root
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from ..probes.plan import PlanResult
+    from ..probes.record import Outcome
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds (``generator.probes.http.DEFAULT_TIMEOUT``; spelled out so that ``--help`` stays fast)."""
@@ -93,20 +92,17 @@ def probe() -> None:
 @click.option("--follow/--no-follow", default=True, show_default=True, help="Follow redirects (up to 10).")
 @_ca_option
 @_common
+@report_errors
 def http_command(url: str, expect: int, method: str, follow: bool, ca: Path | None, **common: Any) -> None:
     """Request a URL: status, time, redirects, TLS.
 
     Kind endpoint-verified. Redirects are followed unless --no-follow; the status of
     the last answer is compared with --expect.
     """
-    from .cli import _report
-    from .probes.http import HttpSpec, probe_http
+    from ..probes.http import HttpSpec, probe_http
 
-    def run() -> None:
-        _check_url("URL", url)
-        _run(probe_http, HttpSpec(url, expect, method.upper(), follow, ca, common["timeout"]), **common)
-
-    _report(run)()
+    _check_url("URL", url)
+    _run(probe_http, HttpSpec(url, expect, method.upper(), follow, ca, common["timeout"]), **common)
 
 
 @probe.command("openapi")
@@ -121,26 +117,20 @@ def http_command(url: str, expect: int, method: str, follow: bool, ca: Path | No
 )
 @_ca_option
 @_common
+@report_errors
 def openapi_command(url: str, require: tuple[str, ...], ca: Path | None, **common: Any) -> None:
     """Check that an OpenAPI document lists paths.
 
     Kind endpoint-verified. Fetches the document (JSON or YAML) and reports each
     --require path as present or missing.
     """
-    from .cli import _report
-    from .errors import UsageError
-    from .probes.openapi import OpenApiSpec, probe_openapi
+    from ..probes.openapi import OpenApiSpec, probe_openapi
 
-    def run() -> None:
-        _check_url("URL", url)
-        bad = [path for path in require if not path.startswith("/") or any(ch.isspace() for ch in path)]
-        if bad:
-            raise UsageError(
-                "\n".join(f"--require {path}: write a path that starts with '/', like /hubs" for path in bad)
-            )
-        _run(probe_openapi, OpenApiSpec(url, tuple(dict.fromkeys(require)), ca, common["timeout"]), **common)
-
-    _report(run)()
+    _check_url("URL", url)
+    bad = [path for path in require if not path.startswith("/") or any(ch.isspace() for ch in path)]
+    if bad:
+        raise UsageError("\n".join(f"--require {path}: write a path that starts with '/', like /hubs" for path in bad))
+    _run(probe_openapi, OpenApiSpec(url, tuple(dict.fromkeys(require)), ca, common["timeout"]), **common)
 
 
 @probe.command("tls")
@@ -155,20 +145,17 @@ def openapi_command(url: str, require: tuple[str, ...], ca: Path | None, **commo
 )
 @_ca_option
 @_common
+@report_errors
 def tls_command(target: str, min_days: int, ca: Path | None, **common: Any) -> None:
     """Check a TLS certificate: trust, name, expiry.
 
     Kind tls-verified. The chain must be trusted, the certificate must name HOST,
     and it must be valid for at least --min-days more days. PORT defaults to 443.
     """
-    from .cli import _report
-    from .probes.tls import TlsSpec, parse_target, probe_tls
+    from ..probes.tls import TlsSpec, parse_target, probe_tls
 
-    def run() -> None:
-        host, port = parse_target(target)
-        _run(probe_tls, TlsSpec(host, port, min_days, ca, common["timeout"]), **common)
-
-    _report(run)()
+    host, port = parse_target(target)
+    _run(probe_tls, TlsSpec(host, port, min_days, ca, common["timeout"]), **common)
 
 
 @probe.command("registry")
@@ -185,6 +172,7 @@ def tls_command(target: str, min_days: int, ca: Path | None, **common: Any) -> N
 )
 @_ca_option
 @_common
+@report_errors
 def registry_command(
     url: str,
     user_env: str | None,
@@ -202,48 +190,55 @@ def registry_command(
     push, pull and delete of a tiny image in REPO. The credentials go to the
     registry's origin and each --credential-origin only, never elsewhere.
     """
-    from .cli import _report
-    from .probes.registry import RegistrySpec, check_spec, probe_registry
+    from ..probes.registry import RegistrySpec, check_spec, probe_registry
 
-    def run() -> None:
-        _check_url("URL", url)
-        for allowed in credential_origins:
-            _check_url("--credential-origin", allowed)
-        origins = (url, *credential_origins) if credential_origins else ()
-        spec = RegistrySpec(url, user_env, password_env, push_test, ca, common["timeout"], origins)
-        check_spec(spec)
-        _run(probe_registry, spec, **common)
-
-    _report(run)()
+    _check_url("URL", url)
+    for allowed in credential_origins:
+        _check_url("--credential-origin", allowed)
+    origins = (url, *credential_origins) if credential_origins else ()
+    spec = RegistrySpec(url, user_env, password_env, push_test, ca, common["timeout"], origins)
+    check_spec(spec)
+    _run(probe_registry, spec, **common)
 
 
 @probe.command("run")
 @click.argument("plan", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@report_errors
 def run_command(plan: Path | None) -> None:
     """Run every probe of a plan and write the records.
 
     PLAN defaults to ROOT/data/probes.yaml. Writes one record per probe and prints
     one line for each. Exit 1 if any probe failed, 2 if the plan is broken.
     """
-    from .cli import _report
+    from ..probes.plan import DEFAULT_PLAN, run_plan
+    from ..probes.record import one_line
 
-    _report(_run_plan)(plan)
+    where = root()
+    path = plan if plan is not None else where / DEFAULT_PLAN
+    if not path.is_file():
+        if plan is None:
+            echo(f"no probe plan at {field(path)}: nothing to probe", err=True)
+            return
+        raise UsageError(f"{field(plan)}: no such plan file")
+
+    def report(result: PlanResult) -> None:
+        summary = result.outcome.secrets.scrub(one_line(result.outcome.summary, limit=500))
+        echo(f"{result.outcome.result}  {field(result.path.relative_to(where).as_posix())}  {field(summary)}")
+
+    results = run_plan(where, path, report)
+    failed = sum(1 for result in results if not result.outcome.passed)
+    echo(f"{len(results)} probes: {len(results) - failed} passed, {failed} failed", err=True)
+    if failed:
+        click.get_current_context().exit(1)
+
+
+COMMANDS = (probe,)
 
 
 # ----------------------------------------------------------------------- helpers
 
 
-def _root() -> Path:
-    """The global ``--root`` (the current directory when run outside ``readiness``)."""
-    from .cli import Context
-
-    context = click.get_current_context().find_object(Context)
-    return context.root if context is not None else Path(".")
-
-
 def _check_url(option: str, url: str) -> None:
-    from .errors import UsageError
-
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a bad port
@@ -254,7 +249,7 @@ def _check_url(option: str, url: str) -> None:
 
 
 def _shown(url: str) -> str:
-    from .probes.record import safe_url
+    from ..probes.record import safe_url
 
     return safe_url(url)
 
@@ -269,21 +264,20 @@ def _run(
     write: bool,
 ) -> None:
     """Check the record options, run the probe, print or write the record, exit 1 on a failure."""
-    from .authoring import parse_assess
-    from .cli import echo, field
-    from .models import ready_despite_failure
-    from .probes.record import check_refs, record_data, render, resolve_refs
-    from .probes.record import write as write_record
+    from ..authoring import parse_assess
+    from ..models import ready_despite_failure
+    from ..probes.record import check_refs, record_data, render, resolve_refs
+    from ..probes.record import write as write_record
 
-    root = _root()
+    where = root()
     gates = parse_assess(assess)
     refs = list(about)
-    check_refs(root, refs, gates)
+    check_refs(where, refs, gates)
     catalog = None
     if write:
-        from .loader import load_catalog
+        from ..loader import load_catalog
 
-        catalog = load_catalog(root)
+        catalog = load_catalog(where)
         refs, gates = resolve_refs(catalog, refs, gates)
     outcome = runner(spec)
     data = record_data(outcome, about=refs, assess=gates)
@@ -293,35 +287,10 @@ def _run(
             err=True,
         )
     if catalog is not None:
-        path = write_record(root, catalog, data, outcome.name)
-        echo(field(path.relative_to(root).as_posix()))
+        path = write_record(where, catalog, data, outcome.name)
+        echo(field(path.relative_to(where).as_posix()))
     else:
         echo(render(data), nl=False)
     echo(f"{outcome.result}: {field(data['summary'])}", err=True)
     if not outcome.passed:
-        click.get_current_context().exit(1)
-
-
-def _run_plan(plan: Path | None) -> None:
-    from .cli import echo, field
-    from .errors import UsageError
-    from .probes.plan import DEFAULT_PLAN, run_plan
-    from .probes.record import one_line
-
-    root = _root()
-    path = plan if plan is not None else root / DEFAULT_PLAN
-    if not path.is_file():
-        if plan is None:
-            echo(f"no probe plan at {field(path)}: nothing to probe", err=True)
-            return
-        raise UsageError(f"{field(plan)}: no such plan file")
-
-    def report(result: PlanResult) -> None:
-        summary = result.outcome.secrets.scrub(one_line(result.outcome.summary, limit=500))
-        echo(f"{result.outcome.result}  {field(result.path.relative_to(root).as_posix())}  {field(summary)}")
-
-    results = run_plan(root, path, report)
-    failed = sum(1 for result in results if not result.outcome.passed)
-    echo(f"{len(results)} probes: {len(results) - failed} passed, {failed} failed", err=True)
-    if failed:
         click.get_current_context().exit(1)

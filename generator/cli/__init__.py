@@ -1,0 +1,54 @@
+"""The ``readiness`` command: parse, call the core, report. Nothing else lives here.
+
+``main`` is the command group with the global options; each command group
+lives in its own module (records, site, history, evidence, probe, publish),
+which imports only :mod:`generator.cli.common`; its ``COMMANDS`` are the
+group's commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import UsageError
+from . import evidence, history, probe, publish, records, site
+from .common import Context, Group, echo
+
+
+@click.group(
+    cls=Group,
+    commands=[
+        *records.COMMANDS,
+        *site.COMMANDS,
+        *history.COMMANDS,
+        *evidence.COMMANDS,
+        *probe.COMMANDS,
+        *publish.COMMANDS,
+    ],
+    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88, "max_content_width": 88},
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Repository root holding data/ and evidence/.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(__version__, prog_name="readiness")
+@click.pass_context
+def main(ctx: click.Context, root: Path, debug: bool) -> None:
+    """Readiness gates from evidence kept in git."""
+    ctx.obj = Context(root, debug)
+
+
+def run() -> None:  # pragma: no cover - console entry
+    try:
+        main()
+    except UsageError as exc:
+        echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,64 @@
+"""``readiness build``, ``render`` and ``serve``: the site, with MkDocs or without."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import (
+    as_of_moment,
+    as_of_option,
+    config_file_option,
+    directory_option,
+    echo,
+    field,
+    log_to_terminal,
+    report_errors,
+    root,
+)
+
+
+@click.command()
+@as_of_option()
+@directory_option("--site-dir", "Where to put the site (default: ROOT/site).")
+@config_file_option
+@report_errors
+def build(as_of: str | None, site_dir: Path | None, config_file: Path | None) -> None:
+    """Validate, then build the site strictly (a failed build leaves the old site as it was)."""
+    from ..site import build_site
+
+    log_to_terminal()
+    built = build_site(root(), as_of_moment(as_of), site_dir, config_file)
+    echo(f"built {built.pages} pages into {field(built.site_dir)} in {built.seconds:.1f} s")
+
+
+@click.command()
+@as_of_option()
+@directory_option("--out", "Directory to write the generated Markdown into.", required=True)
+@report_errors
+def render(as_of: str | None, out: Path) -> None:
+    """Write the generated Markdown pages (what the plugin adds), without MkDocs."""
+    from .. import pipeline
+
+    where = root()
+    rendered = pipeline.render(where, pipeline.build_model(where, as_of_moment(as_of)))
+    pipeline.write(rendered, out)
+    echo(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} other files into {field(out)}")
+
+
+@click.command()
+@as_of_option()
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@config_file_option
+@report_errors
+def serve(as_of: str | None, dev_addr: str, config_file: Path | None) -> None:
+    """Preview the site with live reload; edits under data/ and evidence/ rebuild it."""
+    from ..site import serve_site
+
+    as_of_moment(as_of)  # reject a bad --as-of before starting
+    log_to_terminal()
+    serve_site(root(), as_of, dev_addr, config_file)
+
+
+COMMANDS = (build, render, serve)

@@ -1,0 +1,52 @@
+"""generator.pipeline: the one way from records to pages, for the CLI, the plugin and the golden tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.asof import parse_as_of
+from generator.pipeline import build_model, render
+from tests.conftest import MINIMAL, REPO, write_files
+from tests.test_history import Repo, assessment
+
+AS_OF = parse_as_of("2026-06-20")
+LOOK = {"evidence/2026/2026-06-05-look.yaml": assessment("2026-06-05", "T-G01", "partial")}
+
+
+def test_only_the_pipeline_derives_and_renders() -> None:
+    """load -> derive -> history -> render is written once: no other module of the generator derives or renders."""
+    steps = re.compile(r"\b(render_site|derive)\(")
+    callers = {
+        path.relative_to(REPO).as_posix()
+        for path in (REPO / "generator").rglob("*.py")
+        if steps.search(re.sub(r"def \w+\(", "", path.read_text(encoding="utf-8")))
+    }
+    # diff and history derive each revision they read from git; only the pipeline renders.
+    assert callers == {"generator/pipeline.py", "generator/diff.py", "generator/history.py"}
+
+
+def test_the_model_holds_the_history_or_says_why_not(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    sha = repo.commit("2026-06-05", "catalog", {**MINIMAL, **LOOK})
+    model = build_model(repo.root, AS_OF)
+    assert model.derived.as_of == AS_OF
+    assert model.derived.gates["T-G01"].status == "partial"
+    assert model.history is not None and model.history.available
+    assert [p.commit.sha for p in model.history.points] == [sha]
+    assert build_model(repo.root, AS_OF, history=False).history is None
+    off = build_model(repo.root, AS_OF, history=False, history_off="turned off here").history
+    assert off is not None and (off.available, off.reason) == (False, "turned off here")
+
+
+def test_render_says_what_the_model_holds(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    sha = repo.commit("2026-06-05", "catalog", {**MINIMAL, **LOOK})
+    home = render(repo.root, build_model(repo.root, AS_OF)).pages["index.md"]
+    assert "History is unavailable" not in home
+    off = render(repo.root, build_model(repo.root, AS_OF, history=False, history_off="turned off here"))
+    assert "History is unavailable: turned off here." in off.pages["index.md"]
+    assert sha[:7] in off.pages["index.md"]  # the source commit, read from the checkout
+    plain = write_files(tmp_path / "plain", {**MINIMAL, **LOOK})
+    outside = render(plain, build_model(plain, AS_OF))
+    assert "History is unavailable: not a git checkout" in outside.pages["index.md"]
