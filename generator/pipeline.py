@@ -17,7 +17,7 @@ from .diff import compute_diff
 from .git import head_commit
 from .history import History, compute_history
 from .loader import load_catalog
-from .render import Rendered, SiteInfo, render_site
+from .site.markdown import Rendered, SiteInfo, render_site
 from .status import Derived, derive
 
 

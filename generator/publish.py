@@ -43,7 +43,7 @@ from .git import (
     is_branch_name,
     remote_url,
 )
-from .site import BuildOptions, BuildReport, build_site
+from .mkdocs.build import BuildOptions, BuildReport, build_site
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 """A version or alias: one path segment of the published site (a directory on the pages branch)."""

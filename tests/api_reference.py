@@ -13,11 +13,11 @@ from typing import Any
 
 import yaml
 
-from generator import urls
-from generator.api import API_ROOT, SCHEMAS
 from generator.asof import parse_as_of
 from generator.loader import load_catalog
-from generator.render import SiteInfo, render_site
+from generator.site import urls
+from generator.site.api import API_ROOT, SCHEMAS
+from generator.site.markdown import SiteInfo, render_site
 from generator.status import derive
 from tests.conftest import write_files
 from tests.golden_cases import GOLDEN

@@ -21,7 +21,7 @@ import yaml
 from generator.asof import parse_as_of
 from generator.catalog import Catalog
 from generator.pipeline import Model, build_model, render
-from generator.render import Rendered, SiteInfo
+from generator.site.markdown import Rendered, SiteInfo
 from generator.status import Derived
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

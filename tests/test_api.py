@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from generator.api import API_ROOT, SCHEMAS
+from generator.site.api import API_ROOT, SCHEMAS
 from tests.api_reference import PAGE, reference
 from tests.conftest import REPO, Result, write_files
 from tests.golden_cases import GOLDEN

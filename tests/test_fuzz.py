@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from generator.asof import parse_as_of
 from generator.errors import ReadinessError, ValidationFailed
 from generator.loader import load_catalog
-from generator.site import build_site
+from generator.mkdocs.build import build_site
 from tests.conftest import MINIMAL, REPO, write_files
 from tests.test_site import parse_html
 

@@ -34,7 +34,7 @@ def validate(as_of: str | None) -> None:
 def status(as_of: str | None, as_json: bool) -> None:
     """Gate and wave statuses with their reasons."""
     from ..pipeline import build_model
-    from ..report import status_document, status_text
+    from ..site.report import status_document, status_text
     from ..textsafe import json_text
 
     model = build_model(root(), as_of_moment(as_of), history=False)

@@ -26,7 +26,7 @@ from .common import (
 @report_errors
 def build(as_of: str | None, site_dir: Path | None, config_file: Path | None) -> None:
     """Validate, then build the site strictly (a failed build leaves the old site as it was)."""
-    from ..site import build_site
+    from ..mkdocs.build import build_site
 
     log_to_terminal()
     built = build_site(root(), as_of_moment(as_of), site_dir, config_file)
@@ -54,7 +54,7 @@ def render(as_of: str | None, out: Path) -> None:
 @report_errors
 def serve(as_of: str | None, dev_addr: str, config_file: Path | None) -> None:
     """Preview the site with live reload; edits under data/ and evidence/ rebuild it."""
-    from ..site import serve_site
+    from ..mkdocs.build import serve_site
 
     as_of_moment(as_of)  # reject a bad --as-of before starting
     log_to_terminal()

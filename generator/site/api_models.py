@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..models import GateStatus, WaveStatus
 from . import urls
-from .models import GateStatus, WaveStatus
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...catalog import Catalog
+from ...diff import Diff
+from ...history import History
+from ...status import GateState
 from .. import urls
-from ..catalog import Catalog
-from ..diff import Diff
-from ..history import History
-from ..status import GateState
 from ..urls import Target
 
 STATUS_ORDER = ("ready", "partial", "blocked", "unknown")

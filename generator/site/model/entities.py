@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...catalog import Catalog
+from ...models import Deployment, Environment, Repo, Service, Store
+from ...status import Derived
 from .. import urls
-from ..catalog import Catalog
-from ..models import Deployment, Environment, Repo, Service, Store
-from ..status import Derived
 from .common import PageLink, UrlLink, entity_link, repo_link, where
 from .gates import ResultView, result_view
 from .records import Records, RecordView

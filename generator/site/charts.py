@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from .sitemodel import HistoryPoint, StatusCounts
-from .textsafe import html_text
+from ..textsafe import html_text
+from .model import HistoryPoint, StatusCounts
 
 STATUS_COLOURS = {
     "ready": "var(--rd-ready, #2e7d32)",

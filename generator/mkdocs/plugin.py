@@ -22,14 +22,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .asof import format_moment, resolve_as_of
-from .errors import ReadinessError, ValidationFailed
-from .git import GitError
-from .pipeline import build_model, render
+from ..asof import format_moment, resolve_as_of
+from ..errors import ReadinessError, ValidationFailed
+from ..git import GitError
+from ..pipeline import build_model, render
 
 log = logging.getLogger("mkdocs.plugins.readiness")
 
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).parent.parent / "site" / "assets"
 ASSET_DIR = "assets/readiness"
 HISTORY_OFF = "history is turned off in mkdocs.yml (readiness: history: false)"
 

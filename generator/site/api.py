@@ -2,9 +2,9 @@
 
 Every document is an object with ``$schema`` (a relative URL whose last
 segment names its schema under ``/api/v1/schema/``), ``as_of``, ``commit`` and
-``version``; its shape is a model of :mod:`generator.api_models`. Paths in
+``version``; its shape is a model of :mod:`generator.site.api_models`. Paths in
 documents (``url``, ``badge``, ``embed``, ``api``) are relative to the root of
-the published version, and come from :mod:`generator.urls`.
+the published version, and come from :mod:`generator.site.urls`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..asof import format_moment
+from ..history import transition_document
+from ..models import slug_of_gate
 from . import urls
 from .api_models import (
     SCHEMAS,
@@ -36,10 +39,7 @@ from .api_models import (
     dumps,
     schema_documents,
 )
-from .asof import format_moment
-from .history import transition_document
-from .models import slug_of_gate
-from .sitemodel import GateView, RecordView, ResultView, ServiceView, SiteModel, TransitionView, WaveView
+from .model import GateView, RecordView, ResultView, ServiceView, SiteModel, TransitionView, WaveView
 from .urls import API_ROOT
 
 __all__ = ["API_ROOT", "SCHEMAS", "api_files", "dumps", "schema_documents"]

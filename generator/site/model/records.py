@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from ...catalog import Catalog
+from ...git import Commit
+from ...history import History
+from ...models import Evidence
+from ...status import Derived
 from .. import urls
-from ..catalog import Catalog
-from ..git import Commit
-from ..history import History
-from ..models import Evidence
-from ..status import Derived
 from ..urls import Target
 from .common import PageLink, entity_link, evidence_link
 

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from ..asof import format_moment
-from ..catalog import Catalog
-from ..models import VERIFICATION_KINDS
+from ...asof import format_moment
+from ...catalog import Catalog
+from ...models import VERIFICATION_KINDS
 from .records import RecordView
 from .timeline import HistoryView
 

@@ -7,8 +7,8 @@ cards, redirects). The MkDocs plugin adds them in memory; ``readiness render``
 writes them out for inspection. Output depends only on the records, the as-of
 moment and the build's own facts (:class:`SiteInfo`).
 
-Every fact comes from :mod:`generator.sitemodel`, every path and link from
-:mod:`generator.urls`: the templates only format.
+Every fact comes from :mod:`generator.site.model`, every path and link from
+:mod:`generator.site.urls`: the templates only format.
 """
 
 from __future__ import annotations
@@ -21,15 +21,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, urls
-from .api import api_files
-from .asof import format_moment
-from .authoring import SCHEMA_COMMENT
-from .catalog import Catalog
-from .git import Commit
-from .sitemodel import PageLink, ReasonView, SiteInfo, SiteModel, build_model
-from .status import Derived
-from .textsafe import (
+from ..asof import format_moment
+from ..authoring import SCHEMA_COMMENT
+from ..catalog import Catalog
+from ..git import Commit
+from ..status import Derived
+from ..textsafe import (
     front_matter_title,
     html_text,
     markdown_converter,
@@ -40,8 +37,11 @@ from .textsafe import (
     safe_url,
     terminal_text,
 )
+from . import charts, urls
+from .api import api_files
+from .cards import widget_files
+from .model import PageLink, ReasonView, SiteInfo, SiteModel, build_model
 from .urls import Target
-from .widgets import widget_files
 
 __all__ = ["Rendered", "SiteInfo", "render_site", "status_badge"]
 
@@ -127,7 +127,7 @@ def _reason(reason: ReasonView, here: str) -> Markup:
 
 def _environment(model: SiteModel) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
+        loader=jinja2.PackageLoader("generator.site", "templates"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,

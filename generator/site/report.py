@@ -6,11 +6,11 @@ import shutil
 import textwrap
 from typing import Any
 
-from .asof import format_moment
-from .catalog import Catalog
-from .sitemodel import SiteModel, build_model
-from .status import Derived
-from .textsafe import terminal_text
+from ..asof import format_moment
+from ..catalog import Catalog
+from ..status import Derived
+from ..textsafe import terminal_text
+from .model import SiteModel, build_model
 
 
 def status_document(catalog: Catalog, derived: Derived) -> dict[str, Any]:

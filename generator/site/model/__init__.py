@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ...catalog import Catalog
+from ...status import Derived
 from .. import urls
-from ..catalog import Catalog
-from ..status import Derived
 from ..urls import Target
 from .common import STATUS_ORDER, PageLink, SiteInfo, StatusCounts, UrlLink, status_counts
 from .entities import (

@@ -12,9 +12,9 @@ import re
 
 import anybadge
 
+from ..asof import format_moment
 from . import urls
-from .asof import format_moment
-from .sitemodel import SiteModel
+from .model import SiteModel
 
 STATUS_COLOURS = {
     # gates

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .asof import format_moment
-from .errors import ReadinessError
-from .loader import load_catalog
+from ..asof import format_moment
+from ..errors import ReadinessError
+from ..loader import load_catalog
 
 log = logging.getLogger("mkdocs")
 
