@@ -4,6 +4,12 @@ a secret is found however it is encoded, and never shown.
 The example counts are bounded (``FUZZ_EXAMPLES``, default 150 for the loader
 and a tenth of that for whole site builds) and derandomized, so CI runs the
 same cases every time; raise ``FUZZ_EXAMPLES`` locally to search harder.
+
+Each test also has a time budget (``FUZZ_SECONDS``, default 20): once a test has
+spent it, its remaining examples return at once, without work. The first example
+always runs, examples already run keep their assertions, and the replay of a
+failing example always runs in full. Raise ``FUZZ_SECONDS`` along with
+``FUZZ_EXAMPLES`` to search harder.
 """
 
 from __future__ import annotations
@@ -15,11 +21,14 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import zlib
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from hypothesis.control import current_build_context
 
 from generator.asof import parse_as_of
 from generator.errors import ReadinessError, ValidationFailed
@@ -29,13 +38,45 @@ from tests.conftest import MINIMAL, REPO, write_files
 from tests.test_site import parse_html
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+SECONDS = float(os.environ.get("FUZZ_SECONDS", "20"))
 SETTINGS = settings(
     max_examples=EXAMPLES,
     derandomize=True,
     database=None,
     deadline=5000,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
 )
+
+
+class Budget:
+    """The time one fuzz test may take (``FUZZ_SECONDS`` from its start).
+
+    ``if budget.spent(): return`` opens each test body (after any ``data.draw``: the
+    draws of an example must not change): once the time is spent, each further
+    example returns at once, without work. The first example always runs, and so
+    does Hypothesis's final replay of a failing example (it would otherwise pass
+    and turn the failure into a "flaky" one).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.ran = 0
+        self.skipped = 0
+
+    def spent(self) -> bool:
+        if self.ran and time.monotonic() >= self.deadline and not current_build_context().is_final:
+            self.skipped += 1
+            event("skipped: the FUZZ_SECONDS budget was spent")
+            return True
+        self.ran += 1
+        return False
+
+
+@pytest.fixture
+def budget() -> Budget:
+    """A fresh budget per test function (Hypothesis runs every example of the test with this one)."""
+    return Budget(SECONDS)
+
 
 EVIDENCE = """\
 observed: 2026-06-10
@@ -111,7 +152,11 @@ edit_lists = st.lists(
 
 @SETTINGS
 @given(target=st.sampled_from(sorted(SEEDS)), edits=edit_lists)
-def test_mutated_yaml_ends_in_a_clean_error_or_a_valid_catalog(target: str, edits: list[tuple[int, int, str]]) -> None:
+def test_mutated_yaml_ends_in_a_clean_error_or_a_valid_catalog(
+    budget: Budget, target: str, edits: list[tuple[int, int, str]]
+) -> None:
+    if budget.spent():
+        return
     with tempfile.TemporaryDirectory() as scratch:
         files = dict(SEEDS)
         files[target] = mutate(files[target], edits)
@@ -167,8 +212,10 @@ one_line = hostile_text.map(lambda s: " ".join(s.split()) or "x")
 )
 @given(title=one_line, summary=one_line, name=one_line, markdown=hostile_text)
 def test_random_text_in_every_field_never_becomes_live_markup(
-    title: str, summary: str, name: str, markdown: str
+    budget: Budget, title: str, summary: str, name: str, markdown: str
 ) -> None:
+    if budget.spent():
+        return
     import json
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -265,10 +312,12 @@ def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> bytes:
     derandomize=True,
     database=None,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(subject=git_text, author=git_text, value=git_text)
-def test_git_metadata_is_read_exactly_and_printed_inert(subject: str, author: str, value: str) -> None:
+def test_git_metadata_is_read_exactly_and_printed_inert(budget: Budget, subject: str, author: str, value: str) -> None:
+    if budget.spent():
+        return
     import json
     import re
     import unicodedata
@@ -400,10 +449,14 @@ def encoded_case(text: str, encoding: str, data: st.DataObject) -> tuple[dict[st
 @SETTINGS
 @given(case=st.sampled_from(DECODED_SECRETS), encoding=st.sampled_from(ENCODINGS), data=st.data())
 def test_a_secret_is_found_however_it_is_encoded_and_never_shown(
-    case: tuple[str, str], encoding: str, data: st.DataObject
+    budget: Budget, case: tuple[str, str], encoding: str, data: st.DataObject
 ) -> None:
     text, secret = case
+    # Draws first, every time: Hypothesis replays an example's draws, and one that stopped drawing
+    # early would be "inconsistent data generation". Drawing costs little; loading is the work.
     files, where, content = encoded_case(text, encoding, data)
+    if budget.spent():
+        return
     with tempfile.TemporaryDirectory() as scratch:
         root = write_files(Path(scratch), {**MINIMAL, **files})
         if content:
@@ -467,7 +520,11 @@ ATTACHMENT_BITS = [
     parts=st.lists(st.one_of(st.sampled_from(ATTACHMENT_BITS), st.binary(max_size=12)), max_size=12),
     suffix=st.sampled_from([".txt", ".json", ".yaml", ".bin", ".png", ".pdf"]),
 )
-def test_any_attachment_bytes_end_in_findings_or_a_refusal(prefix: bytes, parts: list[bytes], suffix: str) -> None:
+def test_any_attachment_bytes_end_in_findings_or_a_refusal(
+    budget: Budget, prefix: bytes, parts: list[bytes], suffix: str
+) -> None:
+    if budget.spent():
+        return
     from generator.loader import TEXT_ATTACHMENT_TYPES
     from generator.scantext import scan_attachment
 

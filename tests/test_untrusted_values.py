@@ -454,3 +454,22 @@ def test_synthetic_catalogs_follow_the_rules(tmp_path) -> None:
 
     write_catalog(tmp_path / "medium", "medium")
     load_catalog(tmp_path / "medium")
+
+
+def test_a_runbook_path_shown_as_code_stays_text(catalog_dir, cli, tmp_path) -> None:
+    """A runbook or observability path with no repository URL to link through is shown as code:
+    Markdown inside it (inline HTML does not stop it) must not become a link."""
+    import markdown
+
+    service = (
+        "id: svc\nname: Service\nowner: team-a\n"
+        'runbooks: {deploy: "[x](javascript:alert(3)) <b>b</b> *e*"}\n'
+        'observability: {logs: "[y](javascript:alert(4))"}\n'
+    )
+    root = catalog_dir({"data/services/svc.yaml": service})
+    result = cli("render", "--as-of", "2026-06-30", "--out", str(tmp_path / "out"), root=root)
+    assert result.code == 0, result.stderr
+    page = (tmp_path / "out" / "services" / "svc.md").read_text(encoding="utf-8")
+    html = markdown.Markdown(extensions=["tables", "admonition", "toc"]).convert(page)
+    assert "javascript:" not in "".join(re.findall(r'href="([^"]*)"', html))
+    assert "<code>[x](javascript:alert(3)) &lt;b&gt;b&lt;/b&gt; *e*</code>" in html

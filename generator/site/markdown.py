@@ -113,7 +113,8 @@ def _href(target: Target, here: str) -> Markup:
 def _external(text: str, url: str | None) -> Markup:
     """A link out of the site; a path without a URL shows as code."""
     if url is None:
-        return Markup(f"<code>{html_text(text)}</code>")
+        # Inline HTML does not stop Markdown inside it: the text is escaped for Markdown too.
+        return Markup(f"<code>{md_text(text)}</code>")
     return md_link(text, url)
 
 
