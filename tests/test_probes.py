@@ -596,7 +596,8 @@ def push_test_steps(repo: str, deleted: tuple[str, str, str]) -> list[tuple[str,
 
 
 def test_registry_push_test(registry: Registry) -> None:
-    from generator.probes.net import basic_auth, request
+    from generator.probes.net import request
+    from generator.probes.web import basic_auth
 
     repo = "ops-hub/readiness-probe"
     run = readiness("probe", "registry", registry.base, *ENV_OPTIONS, "--push-test", repo, env=SECRET_ENV)

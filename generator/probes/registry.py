@@ -27,17 +27,27 @@ token is recorded: only the names of the variables they were read from.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Self
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from pydantic import Field, StringConstraints, model_validator
+
 from ..errors import UsageError
-from .http import DEFAULT_TIMEOUT
-from .net import MAX_REDIRECTS, NetError, Response, basic_auth, origin, request, split_userinfo
+from ..models import Url
+from .base import DEFAULT_TIMEOUT, ENV_PATTERN, EnvName, PlanSettings, Probe, ProbeFields, check_url
 from .record import Outcome, Step, now, one_line, safe_url
+from .web import MAX_REDIRECTS, NetError, basic_auth, origin, split_userinfo
+
+if TYPE_CHECKING:
+    import click
+
+    from .web import Response
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
@@ -48,7 +58,7 @@ CONFIG = b"{}"
 HANDSHAKE_EXPECTED = "200, or 401 with a Bearer or Basic challenge"
 
 REPO_PATTERN = re.compile(r"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$")
-ENV_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+RepoName = Annotated[str, StringConstraints(pattern=REPO_PATTERN.pattern, max_length=255)]
 _SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9._~+-]*)\s*(.*)$", re.S)
 _PARAM = re.compile(r'\s*([A-Za-z][A-Za-z0-9_.-]*)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)\s*,?')
 
@@ -78,6 +88,89 @@ class RegistrySpec:
         if self.ca is not None:
             argv += ["--ca", str(self.ca)]
         return [*argv, "--timeout", f"{self.timeout:g}"]
+
+
+class RegistryFields(ProbeFields):
+    """A registry probe's fields in the plan."""
+
+    url: Url = Field(description="http, openapi, registry: the URL (a registry's base, /v2/ optional).")
+    user_env: EnvName | None = Field(None, description="registry: variable holding the user name.")
+    password_env: EnvName | None = Field(None, description="registry: variable holding the password or token.")
+    push_test: RepoName | None = Field(None, description="registry: repository to push, pull and delete in.")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Self:
+        if (self.user_env is None) != (self.password_env is None):
+            raise ValueError("user_env and password_env go together: give both or neither")
+        return self
+
+    def credential_variables(self) -> dict[str, str]:
+        named = {"user_env": self.user_env, "password_env": self.password_env}
+        return {name: variable for name, variable in named.items() if variable is not None}
+
+    def credential_url(self) -> str:
+        return self.url
+
+
+def _from_plan(fields: RegistryFields, settings: PlanSettings) -> RegistrySpec:
+    return RegistrySpec(
+        fields.url,
+        fields.user_env,
+        fields.password_env,
+        fields.push_test,
+        settings.ca,
+        settings.timeout,
+        settings.origins,
+    )
+
+
+def _from_cli(
+    url: str,
+    user_env: str | None,
+    password_env: str | None,
+    push_test: str | None,
+    credential_origins: tuple[str, ...],
+    ca: Path | None,
+    timeout: float,
+) -> RegistrySpec:
+    check_url("URL", url)
+    for allowed in credential_origins:
+        check_url("--credential-origin", allowed)
+    origins = (url, *credential_origins) if credential_origins else ()
+    spec = RegistrySpec(url, user_env, password_env, push_test, ca, timeout, origins)
+    check_spec(spec)
+    return spec
+
+
+def _params() -> list[click.Parameter]:
+    import click
+
+    return [
+        click.Argument(["url"]),
+        click.Option(["--user-env"], metavar="VAR", help="Environment variable that holds the user name."),
+        click.Option(["--password-env"], metavar="VAR", help="Environment variable that holds the password or token."),
+        click.Option(["--push-test"], metavar="REPO", help="Repository to push, pull and delete a tiny image in."),
+        click.Option(
+            ["--credential-origin", "credential_origins"],
+            metavar="ORIGIN",
+            multiple=True,
+            help="Another origin (scheme://host[:port]) the credentials may go to, such as a token service.",
+        ),
+    ]
+
+
+def _request(
+    method: str,
+    url: str,
+    *,
+    spec: RegistrySpec,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+) -> Response:
+    """One request with the spec's timeout and trust (:mod:`.net` is loaded when a probe runs)."""
+    from .net import request
+
+    return request(method, url, timeout=spec.timeout, ca=spec.ca, headers=headers, body=body)
 
 
 def check_spec(spec: RegistrySpec, prefix: str = "--") -> None:
@@ -215,7 +308,7 @@ class _Session:
         url = realm + ("&" if "?" in realm else "?") + query if query else realm
         headers = {"Authorization": basic_auth(*self.credentials)} if self.credentials is not None else {}
         try:
-            response = request("GET", url, timeout=self.spec.timeout, ca=self.spec.ca, headers=headers)
+            response = _request("GET", url, spec=self.spec, headers=headers)
         except NetError as exc:
             self.steps.append(Step(check, expected, exc.reason, False))
             return False
@@ -255,7 +348,7 @@ class _Session:
             sent = dict(headers or {})
             if origin(url) in self.allowed:
                 sent.update(self.auth_header())
-            response = request(method, url, timeout=self.spec.timeout, ca=self.spec.ca, headers=sent, body=body)
+            response = _request(method, url, spec=self.spec, headers=sent, body=body)
             location = response.location
             if location is None or method not in ("GET", "HEAD"):
                 return response
@@ -324,7 +417,7 @@ def probe_registry(spec: RegistrySpec) -> Outcome:
     # 1. The handshake, without credentials.
     check = f"GET {safe_url(v2)}"
     try:
-        response = request("GET", v2, timeout=spec.timeout, ca=spec.ca)
+        response = _request("GET", v2, spec=spec)
     except NetError as exc:
         steps.append(Step(check, HANDSHAKE_EXPECTED, exc.reason, False))
         outcome.summary = f"{where}: {exc.reason}"
@@ -485,3 +578,25 @@ def _delete(session: _Session, shown: str, url: str) -> str:
         return "unsupported"
     session.steps.append(Step(check, expected, str(response.status), False))
     return "failed"
+
+
+PROBE = Probe(
+    name="registry",
+    article="a",
+    fields=RegistryFields,
+    from_plan=_from_plan,
+    run=probe_registry,
+    help=inspect.cleandoc(
+        """
+        Check an OCI registry: handshake, login, push.
+
+        Kind registry-verified. URL is the registry's base (a trailing /v2/ is
+        accepted). The /v2/ handshake; with --user-env and --password-env a login
+        (with the token exchange a Bearer challenge asks for); with --push-test a
+        push, pull and delete of a tiny image in REPO. The credentials go to the
+        registry's origin and each --credential-origin only, never elsewhere.
+        """
+    ),
+    params=_params,
+    from_cli=_from_cli,
+)
