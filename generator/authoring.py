@@ -25,7 +25,7 @@ import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from pydantic import ValidationError
 
@@ -49,7 +49,7 @@ from .models import (
     is_ref,
     is_slug,
 )
-from .recordfile import MAX_SUFFIX, Undo, candidates, write_evidence
+from .recordfile import Undo, create_new, write_evidence
 
 _LINE_RE = re.compile(LINE_PATTERN)
 
@@ -203,36 +203,38 @@ def _option_problem(breach: RuleBreach, kind: str) -> str:
     return f"--severity is for risk-raised records only, not {kind}"
 
 
-def _check_form(
-    root: Path,
-    *,
-    kind: str,
-    summary: str,
-    about: list[str],
-    assess: dict[str, str],
-    attach: list[Path],
-    observed: dt.date,
-    today: dt.date,
-    details: str | None,
-    result: str | None,
-    source: str | None,
-    submitted_by: str | None,
-    severity: str | None,
-    supersedes: list[str],
-    resolves: list[str],
-) -> _Checked:
+class EvidenceOptions(TypedDict):
+    """The options of ``readiness evidence new``, as :func:`new_evidence` takes them."""
+
+    kind: str
+    summary: str
+    about: list[str]
+    assess: dict[str, str]
+    attach: list[Path]
+    observed: dt.date | None
+    details: str | None
+    result: str | None
+    source: str | None
+    submitted_by: str | None
+    severity: str | None
+    supersedes: list[str]
+    resolves: list[str]
+
+
+def _check_form(root: Path, options: EvidenceOptions, observed: dt.date, today: dt.date) -> _Checked:
     """Every check that needs no catalog; raises :class:`UsageError` with all problems."""
+    kind, result, severity, assess = options["kind"], options["result"], options["severity"], options["assess"]
     problems: list[str] = []
     if kind not in EVIDENCE_KINDS:
         problems.append(
             f"--kind {kind}: unknown kind{suggest(kind, EVIDENCE_KINDS)} (use one of {', '.join(EVIDENCE_KINDS)})"
         )
-    _check_line("--summary", summary, problems)
+    _check_line("--summary", options["summary"], problems)
     if observed > today:
         problems.append(
             f"--observed {observed.isoformat()}: is after today ({today.isoformat()}): evidence records facts already seen"
         )
-    problems += _reference_problems(about, assess)
+    problems += _reference_problems(options["about"], assess)
     if result is not None and result not in RESULTS:
         problems.append(f"--result {result}: use pass or fail")
     breaches = evidence_rule_breaches(kind, result, assess, severity)
@@ -241,13 +243,14 @@ def _check_form(
         problems.append(f"--severity {severity}: use one of {', '.join(SEVERITIES)}")
     if kind in EVIDENCE_KINDS:  # an unknown kind is reported already
         problems += [_option_problem(breach, kind) for breach in breaches if breach.rule == "severity-on-risk"]
+    details = options["details"]
     if details is not None and not details.strip():
         problems.append("--details: must not be blank")
     elif details is not None:
         _check_characters("--details", normalize_newlines(details), problems)
-    _check_line("--source", source, problems)
-    _check_line("--submitted-by", submitted_by, problems)
-    for option, ids in (("--supersedes", supersedes), ("--resolves", resolves)):
+    _check_line("--source", options["source"], problems)
+    _check_line("--submitted-by", options["submitted_by"], problems)
+    for option, ids in (("--supersedes", options["supersedes"]), ("--resolves", options["resolves"])):
         for ident in ids:
             if not is_slug(ident):
                 problems.append(
@@ -255,7 +258,7 @@ def _check_form(
                     "e.g. 2026-06-14-seed-status)"
                 )
     checked = _Checked(assess=_statuses(assess))
-    for index, path in enumerate(attach):
+    for index, path in enumerate(options["attach"]):
         in_place = _check_file(root, path, problems)
         checked.files.append(path)
         if in_place is not None:
@@ -344,23 +347,9 @@ def _check_model(data: dict[str, Any]) -> Evidence:
 # ----------------------------------------------------------------------- writing
 
 
-def _create(directory: Path, name: str, undo: Undo) -> tuple[Path, int]:
-    """Create ``directory/name`` exclusively, adding ``-2``, ``-3``, ... when taken."""
-    stem, suffix = _split_name(name)
-    for candidate in candidates(stem, suffix):
-        target = directory / candidate
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            continue
-        undo.files.append(target)
-        return target, fd
-    raise ReadinessError(f"{directory}: no free name for {name} (tried up to -{MAX_SUFFIX})")
-
-
 def _copy(source: Path, directory: Path, undo: Undo) -> tuple[Path, str]:
     """Copy ``source`` into ``directory`` under a free name; returns the copy and its sha256."""
-    target, fd = _create(directory, source.name, undo)
+    target, fd = create_new(directory, *_split_name(source.name), undo)
     digest = hashlib.sha256()
     with os.fdopen(fd, "wb") as out, open(source, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -380,24 +369,7 @@ def _sha256(path: Path) -> str:
 # -------------------------------------------------------------------------- entry
 
 
-def new_evidence(
-    root: Path,
-    *,
-    kind: str,
-    summary: str,
-    about: list[str],
-    assess: dict[str, str],
-    attach: list[Path],
-    observed: dt.date | None,
-    details: str | None,
-    result: str | None,
-    source: str | None,
-    submitted_by: str | None,
-    severity: str | None,
-    supersedes: list[str],
-    resolves: list[str],
-    today: dt.date,
-) -> Path:
+def new_evidence(root: Path, *, today: dt.date, **options: Unpack[EvidenceOptions]) -> Path:
     """Write a new evidence record under ``root``; returns its path (``root / evidence/...``).
 
     The record goes to ``evidence/<year>/<date>-<slug>.yaml`` (date: ``observed``,
@@ -408,32 +380,21 @@ def new_evidence(
     before the record is added; in every case nothing is written.
     """
     root = Path(root)
-    date = observed or today
-    checked = _check_form(
-        root,
-        kind=kind,
-        summary=summary,
-        about=about,
-        assess=assess,
-        attach=attach,
-        observed=date,
-        today=today,
-        details=details,
-        result=result,
-        source=source,
-        submitted_by=submitted_by,
-        severity=severity,
-        supersedes=supersedes,
-        resolves=resolves,
-    )
+    date = options["observed"] or today
+    checked = _check_form(root, options, date, today)
     catalog = loader.load_catalog(root)
 
-    data: dict[str, Any] = {"observed": date, "kind": kind, "summary": summary}
-    if result is not None:
-        data["result"] = result
-    if severity is not None:
-        data["severity"] = severity
-    resolved = resolve_references(catalog, about=about, assess=checked.assess, supersedes=supersedes, resolves=resolves)
+    data: dict[str, Any] = {"observed": date, "kind": options["kind"], "summary": options["summary"]}
+    for key in ("result", "severity", "source", "submitted_by"):
+        if options[key] is not None:
+            data[key] = options[key]
+    resolved = resolve_references(
+        catalog,
+        about=options["about"],
+        assess=checked.assess,
+        supersedes=options["supersedes"],
+        resolves=options["resolves"],
+    )
     for key, value in (
         ("supersedes", resolved.supersedes),
         ("resolves", resolved.resolves),
@@ -442,13 +403,9 @@ def new_evidence(
     ):
         if value:
             data[key] = value
-    if details is not None:
-        details = normalize_newlines(details)
+    if options["details"] is not None:
+        details = normalize_newlines(options["details"])
         data["details"] = details if details.endswith("\n") else details + "\n"
-    if source is not None:
-        data["source"] = source
-    if submitted_by is not None:
-        data["submitted_by"] = submitted_by
     if checked.files:
         # Placeholders with the right form, so that the model checks the record before
         # anything is copied; the real paths and digests replace them below.
@@ -457,7 +414,7 @@ def new_evidence(
 
     evidence_dir = root / "evidence"
     undo = Undo()
-    try:
+    with undo.on_failure("copy the attachments"):
         if checked.files:
             files_dir = evidence_dir / "files" / str(date.year)
             undo.mkdir(files_dir)
@@ -471,10 +428,4 @@ def new_evidence(
                 attachments.append({"path": copy.relative_to(evidence_dir).as_posix(), "sha256": digest})
             data["attachments"] = attachments
             record = _check_model(data)
-    except OSError as exc:
-        undo.run()
-        raise ReadinessError(f"cannot copy the attachments: {exc}") from exc
-    except BaseException:
-        undo.run()
-        raise
-    return write_evidence(root, catalog, record, summary, undo)
+    return write_evidence(root, catalog, record, options["summary"], undo)

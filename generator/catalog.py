@@ -24,8 +24,8 @@ class Catalog:
     """Every record, keyed by canonical id, plus alias maps and origins.
 
     Built only by :func:`generator.loader.load_catalog`, after every record
-    validated and every reference resolved. Its tables are those
-    :mod:`generator.kinds` names (:class:`~generator.kinds.Tables`).
+    validated and every reference resolved. Each table is the one its kind in
+    :mod:`generator.kinds` names.
     """
 
     root: Path

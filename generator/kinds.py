@@ -13,34 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from .models import CheckSelect, Environment, Evidence, Gate, Record, Repo, Service, Store, Wave
+
+if TYPE_CHECKING:  # the catalog reads its tables through this registry: a name for types only
+    from .catalog import Catalog
 
 R = TypeVar("R", bound=Record)
 
 EntityKind = Literal["repo", "environment", "service", "store", "gate", "wave", "evidence"]
-
-
-class Tables(Protocol):
-    """The catalog's tables, by the attribute each kind keeps its records in."""
-
-    @property
-    def repos(self) -> dict[str, Repo]: ...
-    @property
-    def environments(self) -> dict[str, Environment]: ...
-    @property
-    def services(self) -> dict[str, Service]: ...
-    @property
-    def stores(self) -> dict[str, Store]: ...
-    @property
-    def store_service(self) -> dict[str, str]: ...
-    @property
-    def gates(self) -> dict[str, Gate]: ...
-    @property
-    def waves(self) -> dict[str, Wave]: ...
-    @property
-    def evidence(self) -> dict[str, Evidence]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +58,7 @@ class Kind(Generic[R]):
     name: EntityKind
     """Its name in references (``store:gitea-db``) and messages."""
     model: type[R]
-    table: Callable[[Tables], dict[str, R]]
+    table: Callable[[Catalog], dict[str, R]]
     """Its records, by canonical id, in a catalog."""
     layout: Layout
     title: str
@@ -85,19 +67,19 @@ class Kind(Generic[R]):
     """The site section (folder) of its pages; ``None``: no pages of its own (stores are on their service's)."""
     select: CheckSelect | None = None
     """The ``select:`` value of checks that select it; ``None``: checks cannot."""
-    retired: Callable[[Tables, str], bool] | None = None
+    retired: Callable[[Catalog, str], bool] | None = None
     """Whether the record with this id is retired (it stays valid but counts for nothing); ``None``: never."""
 
 
-def _service_retired(tables: Tables, ident: str) -> bool:
-    return tables.services[ident].lifecycle == "retired"
+def _service_retired(catalog: Catalog, ident: str) -> bool:
+    return catalog.services[ident].lifecycle == "retired"
 
 
-REPO = Kind("repo", Repo, lambda t: t.repos, Layout("list", "data/repos.yaml"), "owner repositories", section="owners")
+REPO = Kind("repo", Repo, lambda c: c.repos, Layout("list", "data/repos.yaml"), "owner repositories", section="owners")
 ENVIRONMENT = Kind(
     "environment",
     Environment,
-    lambda t: t.environments,
+    lambda c: c.environments,
     Layout("list", "data/environments.yaml"),
     "environments",
     section="environments",
@@ -106,7 +88,7 @@ ENVIRONMENT = Kind(
 SERVICE = Kind(
     "service",
     Service,
-    lambda t: t.services,
+    lambda c: c.services,
     Layout("files", "data/services"),
     "one service",
     section="services",
@@ -116,34 +98,34 @@ SERVICE = Kind(
 STORE = Kind(
     "store",
     Store,
-    lambda t: t.stores,
+    lambda c: c.stores,
     Layout("inside", "stores", parent="service"),
     "one store",
     select="stores",
-    retired=lambda t, ident: _service_retired(t, t.store_service[ident]),
+    retired=lambda c, ident: _service_retired(c, c.store_service[ident]),
 )
 """A store is retired with its service."""
 GATE = Kind(
     "gate",
     Gate,
-    lambda t: t.gates,
+    lambda c: c.gates,
     Layout("list", "data/gates.yaml"),
     "readiness gates",
     section="gates",
-    retired=lambda t, ident: t.gates[ident].retired,
+    retired=lambda c, ident: c.gates[ident].retired,
 )
 WAVE = Kind(
     "wave",
     Wave,
-    lambda t: t.waves,
+    lambda c: c.waves,
     Layout("list", "data/waves.yaml"),
     "migration waves",
     section="waves",
     select="waves",
-    retired=lambda t, ident: t.waves[ident].retired,
+    retired=lambda c, ident: c.waves[ident].retired,
 )
 EVIDENCE = Kind(
-    "evidence", Evidence, lambda t: t.evidence, Layout("tree", "evidence"), "one evidence record", section="evidence"
+    "evidence", Evidence, lambda c: c.evidence, Layout("tree", "evidence"), "one evidence record", section="evidence"
 )
 
 KINDS: tuple[Kind[Any], ...] = (REPO, ENVIRONMENT, SERVICE, STORE, GATE, WAVE, EVIDENCE)

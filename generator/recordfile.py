@@ -19,7 +19,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,6 +183,19 @@ class Undo:
         directory.mkdir(parents=True, exist_ok=True)
         self.dirs.extend(reversed(missing))
 
+    @contextlib.contextmanager
+    def on_failure(self, doing: str) -> Iterator[None]:
+        """Undo everything when the block fails; an :class:`OSError` becomes a
+        :class:`~generator.errors.ReadinessError` that says ``cannot <doing>``."""
+        try:
+            yield
+        except OSError as exc:
+            self.run()
+            raise ReadinessError(f"cannot {doing}: {exc}") from exc
+        except BaseException:
+            self.run()
+            raise
+
     def run(self) -> None:
         for path in reversed(self.files):
             with contextlib.suppress(OSError):
@@ -192,28 +205,31 @@ class Undo:
                 directory.rmdir()  # only if still empty
 
 
-def candidates(stem: str, suffix: str) -> Iterator[str]:
-    """``stem + suffix``, then ``stem-2 + suffix``, ``stem-3 + suffix``, ..."""
-    yield stem + suffix
-    for number in range(2, MAX_SUFFIX + 1):
-        yield f"{stem}-{number}{suffix}"
-
-
-def _record_path(catalog: Catalog, directory: Path, base: str, text: str, undo: Undo) -> Path:
-    """Write ``text`` to the first free ``<base>[-N].yaml`` whose id is not taken anywhere."""
-    for candidate in candidates(base, ""):
-        if candidate in catalog.evidence:
+def create_new(
+    directory: Path, stem: str, suffix: str, undo: Undo, taken: Container[str] = frozenset()
+) -> tuple[Path, int]:
+    """Create ``directory/<stem><suffix>`` exclusively and open it for writing; a name that exists,
+    or whose stem is ``taken``, gets ``-2``, ``-3``, ... after its stem. The file joins ``undo``."""
+    for number in range(1, MAX_SUFFIX + 1):
+        candidate = stem if number == 1 else f"{stem}-{number}"
+        if candidate in taken:
             continue
-        target = directory / f"{candidate}.yaml"
+        target = directory / f"{candidate}{suffix}"
         try:
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             continue
         undo.files.append(target)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        return target
-    raise ReadinessError(f"{directory}: no free name for {base}.yaml (tried up to -{MAX_SUFFIX})")
+        return target, fd
+    raise ReadinessError(f"{directory}: no free name for {stem}{suffix} (tried up to -{MAX_SUFFIX})")
+
+
+def _record_path(catalog: Catalog, directory: Path, base: str, text: str, undo: Undo) -> Path:
+    """Write ``text`` to the first free ``<base>[-N].yaml`` whose id is not taken anywhere."""
+    target, fd = create_new(directory, base, ".yaml", undo, taken=catalog.evidence)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        out.write(text)
+    return target
 
 
 def write_evidence(root: Path, catalog: Catalog, record: Evidence, name: str, undo: Undo | None = None) -> Path:
@@ -229,15 +245,9 @@ def write_evidence(root: Path, catalog: Catalog, record: Evidence, name: str, un
     date = observed.date() if isinstance(observed, dt.datetime) else observed
     directory = Path(root) / "evidence" / str(date.year)
     undo = undo or Undo()
-    try:
+    with undo.on_failure("write the record"):
         undo.mkdir(directory)
         path = _record_path(catalog, directory, f"{date.isoformat()}-{slugify(name, record.kind)}", text, undo)
-    except OSError as exc:
-        undo.run()
-        raise ReadinessError(f"cannot write the record: {exc}") from exc
-    except BaseException:
-        undo.run()
-        raise
     _check_written(Path(root), path, undo)
     return path
 

@@ -31,8 +31,9 @@ from generator.cli_probe import probe
 from generator.errors import Problem
 from generator.loader import load_catalog
 from generator.models import Evidence
-from generator.probes.plan import Plan, load_plan, resolve_plan
-from generator.probes.registry import CONFIG, LAYER, OCI_MANIFEST, sha256
+from generator.probes.oci import CONFIG, LAYER, OCI_MANIFEST, sha256
+from generator.probes.plan import load_plan, resolve_plan
+from generator.probes.planschema import Plan
 from tests.conftest import REPO, run_cli
 from tests.probe_servers import (
     BearerRegistry,

@@ -10,7 +10,8 @@ loader, the probe plan); :func:`locate` places any further problem the same way.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -165,23 +166,33 @@ def _message_for(kind: str, ctx: dict[str, Any], value: object, fallback: str) -
                 f"{', '.join(REF_KINDS)} (e.g. store:gitea-db)"
             )
         return f"{_show(value)} does not have the expected form"
-    if kind == "string_too_long":
-        return f"{_show(value)} is too long: at most {ctx.get('max_length')} characters"
-    if kind == "literal_error":
-        return f"{_show(value)} is not allowed here: use one of {ctx.get('expected')}"
     if kind == "value_error":
         reason = str(ctx.get("error", fallback)).removeprefix("Value error, ")
         return f"{_show(value)} {reason}" if isinstance(value, str) else reason
-    if kind == "string_type":
-        return f"expected text, got {_show(value)}"
-    if kind in ("int_type", "int_from_float"):
-        return f"expected a whole number, got {_show(value)}"
-    if kind == "greater_than_equal":
-        return f"{_show(value)} must be at least {ctx.get('ge')}"
-    if kind == "bool_type":
-        return f"expected true or false, got {_show(value)}"
-    if kind == "list_type":
-        return f"expected a list, got {_show(value)}"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping of fields, got {_show(value)}"
-    return fallback
+    template = _TEMPLATES.get(kind)
+    return fallback if template is None else template.format_map(_Context(ctx, value=_show(value)))
+
+
+class _Context(dict[str, object]):
+    """An error's context for a template: a key it lacks reads as ``None``."""
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
+_TEMPLATES: Mapping[str, str] = MappingProxyType(
+    {
+        "string_too_long": "{value} is too long: at most {max_length} characters",
+        "literal_error": "{value} is not allowed here: use one of {expected}",
+        "string_type": "expected text, got {value}",
+        "int_type": "expected a whole number, got {value}",
+        "int_from_float": "expected a whole number, got {value}",
+        "greater_than_equal": "{value} must be at least {ge}",
+        "bool_type": "expected true or false, got {value}",
+        "list_type": "expected a list, got {value}",
+        "dict_type": "expected a mapping of fields, got {value}",
+        "model_type": "expected a mapping of fields, got {value}",
+        "model_attributes_type": "expected a mapping of fields, got {value}",
+    }
+)
+"""How each kind of model error reads, ``{value}`` being the bad value shown short."""

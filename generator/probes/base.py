@@ -11,6 +11,7 @@ they run, so that the plan's schema and ``--help`` stay light.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,13 +82,16 @@ class Probe(Generic[F, S]):
     """The spec a plan entry describes."""
     run: Callable[[S], Outcome]
     """Run the probe; never raises for what the network does."""
-    help: str
-    """The command's help: a first line, a blank line, then the details."""
     params: Callable[[], list[click.Parameter]]
     """The command's argument and its own options (``--ca`` and the common ones follow)."""
     from_cli: Callable[..., S]
     """The spec the command describes: takes each of :meth:`cli_params` by name, and ``timeout``;
-    :class:`~generator.errors.UsageError` for a bad value."""
+    :class:`~generator.errors.UsageError` for a bad value. Its docstring is the command's help."""
+
+    @property
+    def help(self) -> str:
+        """The command's help: a first line, a blank line, then the details."""
+        return inspect.getdoc(self.from_cli) or ""
 
     @property
     def field_names(self) -> tuple[str, ...]:

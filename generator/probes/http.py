@@ -15,7 +15,6 @@ userinfo are sent as HTTP Basic to that origin only and never recorded.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -25,7 +24,7 @@ from pydantic import Field
 
 from ..models import Url
 from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields, check_url
-from .record import Outcome, Secrets, Step, now, plural, safe_url
+from .record import Outcome, Secrets, Step, plural, safe_url
 from .web import MAX_REDIRECTS, NetError, basic_auth, origin, split_userinfo
 
 if TYPE_CHECKING:
@@ -65,11 +64,16 @@ class HttpFields(ProbeFields):
     follow_redirects: bool = Field(True, description="http: follow redirects (default true).")
 
 
-def _from_plan(fields: HttpFields, settings: PlanSettings) -> HttpSpec:
+def _plan(fields: HttpFields, settings: PlanSettings) -> HttpSpec:
     return HttpSpec(fields.url, fields.expect, fields.method, fields.follow_redirects, settings.ca, settings.timeout)
 
 
-def _from_cli(url: str, expect: int, method: str, follow: bool, ca: Path | None, timeout: float) -> HttpSpec:
+def _cli(url: str, expect: int, method: str, follow: bool, ca: Path | None, timeout: float) -> HttpSpec:
+    """Request a URL: status, time, redirects, TLS.
+
+    Kind endpoint-verified. Redirects are followed unless --no-follow; the status of
+    the last answer is compared with --expect.
+    """
     check_url("URL", url)
     return HttpSpec(url, expect, method.upper(), follow, ca, timeout)
 
@@ -189,14 +193,8 @@ def fetch(
 
 def probe_http(spec: HttpSpec) -> Outcome:
     """Run the http probe; never raises for what the network does."""
-    observed = now()
-    outcome = Outcome(
-        kind="endpoint-verified",
-        name=f"http-{urlsplit(split_userinfo(spec.url)[0]).hostname or 'endpoint'}",
-        summary="",
-        command=spec.command(),
-        observed=observed,
-    )
+    host = urlsplit(split_userinfo(spec.url)[0]).hostname or "endpoint"
+    outcome = Outcome.begin("endpoint-verified", f"http-{host}", spec.command())
     fetched = fetch(
         spec.method,
         spec.url,
@@ -225,20 +223,4 @@ def probe_http(spec: HttpSpec) -> Outcome:
     return outcome
 
 
-PROBE = Probe(
-    name="http",
-    article="an",
-    fields=HttpFields,
-    from_plan=_from_plan,
-    run=probe_http,
-    help=inspect.cleandoc(
-        """
-        Request a URL: status, time, redirects, TLS.
-
-        Kind endpoint-verified. Redirects are followed unless --no-follow; the status of
-        the last answer is compared with --expect.
-        """
-    ),
-    params=_params,
-    from_cli=_from_cli,
-)
+PROBE = Probe("http", "an", fields=HttpFields, from_plan=_plan, run=probe_http, params=_params, from_cli=_cli)

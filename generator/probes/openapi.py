@@ -15,7 +15,6 @@ of ``paths`` under the base path of one of the document's ``servers`` (OpenAPI
 
 from __future__ import annotations
 
-import inspect
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from ..errors import UsageError
 from ..models import Url
 from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields, check_url
 from .http import fetch
-from .record import Outcome, Step, now, one_line, plural, safe_url
+from .record import Outcome, Step, one_line, plural, safe_url
 from .web import split_userinfo
 
 if TYPE_CHECKING:
@@ -72,11 +71,16 @@ class OpenApiFields(ProbeFields):
         return self
 
 
-def _from_plan(fields: OpenApiFields, settings: PlanSettings) -> OpenApiSpec:
+def _plan(fields: OpenApiFields, settings: PlanSettings) -> OpenApiSpec:
     return OpenApiSpec(fields.url, tuple(fields.require), settings.ca, settings.timeout)
 
 
-def _from_cli(url: str, require: tuple[str, ...], ca: Path | None, timeout: float) -> OpenApiSpec:
+def _cli(url: str, require: tuple[str, ...], ca: Path | None, timeout: float) -> OpenApiSpec:
+    """Check that an OpenAPI document lists paths.
+
+    Kind endpoint-verified. Fetches the document (JSON or YAML) and reports each
+    --require path as present or missing.
+    """
     check_url("URL", url)
     bad = [path for path in require if not path.startswith("/") or any(ch.isspace() for ch in path)]
     if bad:
@@ -172,13 +176,7 @@ def parse_document(body: bytes, content_type: str) -> Document:
 def probe_openapi(spec: OpenApiSpec) -> Outcome:
     """Run the openapi probe; never raises for what the network or the document does."""
     bare = split_userinfo(spec.url)[0]
-    outcome = Outcome(
-        kind="endpoint-verified",
-        name=f"openapi-{urlsplit(bare).hostname or 'endpoint'}",
-        summary="",
-        command=spec.command(),
-        observed=now(),
-    )
+    outcome = Outcome.begin("endpoint-verified", f"openapi-{urlsplit(bare).hostname or 'endpoint'}", spec.command())
     where = f"OpenAPI at {safe_url(bare)}"
     fetched = fetch(
         "GET",
@@ -228,20 +226,4 @@ def probe_openapi(spec: OpenApiSpec) -> Outcome:
     return outcome
 
 
-PROBE = Probe(
-    name="openapi",
-    article="an",
-    fields=OpenApiFields,
-    from_plan=_from_plan,
-    run=probe_openapi,
-    help=inspect.cleandoc(
-        """
-        Check that an OpenAPI document lists paths.
-
-        Kind endpoint-verified. Fetches the document (JSON or YAML) and reports each
-        --require path as present or missing.
-        """
-    ),
-    params=_params,
-    from_cli=_from_cli,
-)
+PROBE = Probe("openapi", "an", fields=OpenApiFields, from_plan=_plan, run=probe_openapi, params=_params, from_cli=_cli)

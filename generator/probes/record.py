@@ -125,6 +125,11 @@ class Outcome:
     """Markdown lines (list items, notes)."""
     secrets: Secrets = field(default_factory=Secrets)
 
+    @classmethod
+    def begin(cls, kind: EvidenceKind, name: str, command: list[str]) -> Outcome:
+        """An outcome observed now, with no step yet (the probe fills in its summary at the end)."""
+        return cls(kind=kind, name=name, summary="", command=command, observed=now())
+
     @property
     def passed(self) -> bool:
         return bool(self.steps) and all(step.ok for step in self.steps)

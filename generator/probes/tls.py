@@ -17,7 +17,6 @@ it has), ``days until expiry`` (at least ``--min-days``, default 14).
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from pydantic import Field, model_validator
 from ..errors import UsageError
 from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields
 from .http import tls_trust
-from .record import Outcome, Step, now, one_line
+from .record import Outcome, Step, one_line
 
 if TYPE_CHECKING:
     import ssl
@@ -75,12 +74,17 @@ class TlsFields(ProbeFields):
         return self
 
 
-def _from_plan(fields: TlsFields, settings: PlanSettings) -> TlsSpec:
+def _plan(fields: TlsFields, settings: PlanSettings) -> TlsSpec:
     host, port = parse_target(fields.host, "host")
     return TlsSpec(host, port, fields.min_days, settings.ca, settings.timeout)
 
 
-def _from_cli(target: str, min_days: int, ca: Path | None, timeout: float) -> TlsSpec:
+def _cli(target: str, min_days: int, ca: Path | None, timeout: float) -> TlsSpec:
+    """Check a TLS certificate: trust, name, expiry.
+
+    Kind tls-verified. The chain must be trusted, the certificate must name HOST,
+    and it must be valid for at least --min-days more days. PORT defaults to 443.
+    """
     host, port = parse_target(target)
     return TlsSpec(host, port, min_days, ca, timeout)
 
@@ -199,11 +203,8 @@ def probe_tls(spec: TlsSpec) -> Outcome:
 
     from .net import classify, tls_context
 
-    observed = now()
     target = spec.target
-    outcome = Outcome(
-        kind="tls-verified", name=f"tls-{spec.host}", summary="", command=spec.command(), observed=observed
-    )
+    outcome = Outcome.begin("tls-verified", f"tls-{spec.host}", spec.command())
     steps = outcome.steps
     handshake = f"TLS handshake with {target}"
     try:
@@ -273,20 +274,4 @@ def probe_tls(spec: TlsSpec) -> Outcome:
     return outcome
 
 
-PROBE = Probe(
-    name="tls",
-    article="a",
-    fields=TlsFields,
-    from_plan=_from_plan,
-    run=probe_tls,
-    help=inspect.cleandoc(
-        """
-        Check a TLS certificate: trust, name, expiry.
-
-        Kind tls-verified. The chain must be trusted, the certificate must name HOST,
-        and it must be valid for at least --min-days more days. PORT defaults to 443.
-        """
-    ),
-    params=_params,
-    from_cli=_from_cli,
-)
+PROBE = Probe("tls", "a", fields=TlsFields, from_plan=_plan, run=probe_tls, params=_params, from_cli=_cli)
