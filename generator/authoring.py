@@ -22,7 +22,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
@@ -30,26 +30,21 @@ from typing import Any, TypedDict, Unpack
 from pydantic import ValidationError
 
 from . import loader, yamlstrict
-from .catalog import Catalog
-from .errors import ReadinessError, UsageError
+from .errors import UsageError
 from .loader.messages import suggest
 from .models import (
     EVIDENCE_KINDS,
-    GATE_STATUSES,
     LINE_PATTERN,
-    REF_KINDS,
     RESULTS,
     SEVERITIES,
     Evidence,
     GateStatus,
     RuleBreach,
     evidence_rule_breaches,
-    is_gate_id,
-    is_gate_status,
-    is_ref,
     is_slug,
 )
 from .recordfile import Undo, create_new, write_evidence
+from .references import reference_problems, resolve_references, statuses
 
 _LINE_RE = re.compile(LINE_PATTERN)
 
@@ -77,10 +72,6 @@ def parse_assess(values: Iterable[str]) -> dict[str, str]:
     if problems:
         raise UsageError("\n".join(problems))
     return out
-
-
-def _names(catalog: Catalog, kind: str) -> list[str]:
-    return [*catalog.table(kind), *catalog.aliases.get(kind, {})]
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -158,42 +149,6 @@ def _check_file(root: Path, path: Path, problems: list[str]) -> str | None:
     return None
 
 
-def check_reference_forms(about: Sequence[str], assess: Mapping[str, str]) -> dict[str, GateStatus]:
-    """The form of ``--about`` and ``--assess`` values (:class:`UsageError` naming the option);
-    returns the assessments, checked."""
-    problems = _reference_problems(about, assess)
-    if problems:
-        raise UsageError("\n".join(problems))
-    return _statuses(assess)
-
-
-def _statuses(assess: Mapping[str, str]) -> dict[str, GateStatus]:
-    """Assessments whose statuses were checked, typed as such."""
-    return {gate: status for gate, status in assess.items() if is_gate_status(status)}
-
-
-def _reference_problems(about: Sequence[str], assess: Mapping[str, str]) -> list[str]:
-    problems: list[str] = []
-    for ref in about:
-        if not is_ref(ref):
-            problems.append(
-                f"--about {ref}: not a valid reference: write kind:id with kind one of {', '.join(REF_KINDS)} "
-                "(e.g. store:gitea-db)"
-            )
-    for gate, status in assess.items():
-        if not is_gate_id(gate):
-            problems.append(
-                f"--assess {gate}={status}: '{gate}' is not a valid gate id: "
-                "use uppercase parts joined by '-', like OPS-G05"
-            )
-        if status not in GATE_STATUSES:
-            problems.append(
-                f"--assess {gate}={status}: unknown status '{status}'{suggest(status, GATE_STATUSES)} "
-                f"(use one of {', '.join(GATE_STATUSES)})"
-            )
-    return problems
-
-
 def _option_problem(breach: RuleBreach, kind: str) -> str:
     """A record rule broken by the options, worded for them."""
     if breach.rule == "failed-ready":
@@ -234,7 +189,7 @@ def _check_form(root: Path, options: EvidenceOptions, observed: dt.date, today: 
         problems.append(
             f"--observed {observed.isoformat()}: is after today ({today.isoformat()}): evidence records facts already seen"
         )
-    problems += _reference_problems(options["about"], assess)
+    problems += reference_problems(options["about"], assess)
     if result is not None and result not in RESULTS:
         problems.append(f"--result {result}: use pass or fail")
     breaches = evidence_rule_breaches(kind, result, assess, severity)
@@ -257,7 +212,7 @@ def _check_form(root: Path, options: EvidenceOptions, observed: dt.date, today: 
                     f"{option} {ident}: not a valid evidence id (the file name without .yaml, "
                     "e.g. 2026-06-14-seed-status)"
                 )
-    checked = _Checked(assess=_statuses(assess))
+    checked = _Checked(assess=statuses(assess))
     for index, path in enumerate(options["attach"]):
         in_place = _check_file(root, path, problems)
         checked.files.append(path)
@@ -266,68 +221,6 @@ def _check_form(root: Path, options: EvidenceOptions, observed: dt.date, today: 
     if problems:
         raise UsageError("\n".join(problems))
     return checked
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """References resolved against the catalog: canonical ids, aliases followed, repeats dropped."""
-
-    about: list[str]
-    assess: dict[str, GateStatus]
-    supersedes: list[str]
-    resolves: list[str]
-
-
-def resolve_references(
-    catalog: Catalog,
-    *,
-    about: Sequence[str],
-    assess: Mapping[str, GateStatus],
-    supersedes: Sequence[str] = (),
-    resolves: Sequence[str] = (),
-) -> Resolved:
-    """The options' references resolved against the catalog; :class:`ReadinessError` with all problems."""
-    problems: list[str] = []
-    refs: list[str] = []
-    for ref in about:
-        kind, _, ident = ref.partition(":")
-        resolved = catalog.resolve_ref(ref)
-        if resolved is None:
-            problems.append(f"--about {ref}: unknown {kind} '{ident}'{suggest(ident, _names(catalog, kind))}")
-            continue
-        canonical = f"{resolved[0]}:{resolved[1]}"
-        if canonical not in refs:
-            refs.append(canonical)
-    gates: dict[str, GateStatus] = {}
-    for gate, status in assess.items():
-        canonical_gate = catalog.resolve("gate", gate)
-        if canonical_gate is None:
-            problems.append(f"--assess {gate}={status}: unknown gate '{gate}'{suggest(gate, _names(catalog, 'gate'))}")
-            continue
-        if gates.get(canonical_gate, status) != status:
-            problems.append(
-                f"--assess {gate}={status}: {gate} is {canonical_gate}, already assessed as {gates[canonical_gate]}"
-            )
-            continue
-        gates[canonical_gate] = status
-    evidence_ids = sorted(catalog.evidence)
-    kept: dict[str, list[str]] = {"--supersedes": [], "--resolves": []}
-    for option, ids in (("--supersedes", supersedes), ("--resolves", resolves)):
-        for ident in ids:
-            record = catalog.evidence.get(ident)
-            if record is None:
-                problems.append(f"{option} {ident}: unknown evidence record '{ident}'{suggest(ident, evidence_ids)}")
-                continue
-            if option == "--resolves" and record.kind != "risk-raised":
-                problems.append(
-                    f"--resolves {ident}: '{ident}' is a {record.kind} record: resolves closes risk-raised records only"
-                )
-                continue
-            if ident not in kept[option]:
-                kept[option].append(ident)
-    if problems:
-        raise ReadinessError("\n".join(problems))
-    return Resolved(refs, gates, kept["--supersedes"], kept["--resolves"])
 
 
 def _check_model(data: dict[str, Any]) -> Evidence:

@@ -272,9 +272,11 @@ def test_run_single_checks_runs_and_writes(tmp_path: Path) -> None:
         run_single(root, fake, "spec", about=["nope"], assess={}, write=False)
     assert seen == []
     shown = run_single(root, fake, "spec", about=["service:old-svc"], assess={"T-G00": "ready"}, write=False)
-    assert shown.path is None and shown.refused == ["T-G00"] and shown.record.about == ["service:old-svc"]
+    assert shown.catalog is None and shown.refused == ["T-G00"] and shown.record.about == ["service:old-svc"]
+    with pytest.raises(ValueError, match="write=True"):
+        shown.write(root)
     written = run_single(root, fake, "spec", about=["service:old-svc"], assess={"T-G00": "ready"}, write=True)
-    assert written.path is not None and written.path.parent == root / "evidence" / "2026"
     assert written.record.about == ["service:svc"] and written.refused == ["T-G01"]
-    assert written.path.stem in load_catalog(root).evidence
+    path = written.write(root)
+    assert path.parent == root / "evidence" / "2026" and path.stem in load_catalog(root).evidence
     assert seen == ["spec", "spec"]

@@ -220,7 +220,7 @@ def render(data: Mapping[str, Any]) -> str:
 def check_refs(root: Path, about: Sequence[str], assess: Mapping[str, str]) -> None:
     """The form of ``--about`` and ``--assess`` values, as ``readiness evidence new``
     checks them (:class:`~generator.errors.UsageError` naming the option)."""
-    from ..authoring import check_reference_forms
+    from ..references import check_reference_forms
 
     check_reference_forms(about, assess)
 
@@ -228,7 +228,7 @@ def check_refs(root: Path, about: Sequence[str], assess: Mapping[str, str]) -> N
 def resolve_refs(catalog: Catalog, about: Sequence[str], assess: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
     """``--about`` and ``--assess`` resolved against the catalog (aliases followed,
     repeats dropped); :class:`~generator.errors.ReadinessError` naming the option."""
-    from ..authoring import check_reference_forms, resolve_references
+    from ..references import check_reference_forms, resolve_references
 
     resolved = resolve_references(catalog, about=about, assess=check_reference_forms(about, assess))
     return resolved.about, dict(resolved.assess)

@@ -1,10 +1,10 @@
-"""One probe from the command line: check the record's references, run it, write or show the record.
+"""One probe from the command line: check the record's references, run the probe, make its record.
 
 What ``readiness probe NAME`` does between parsing its options and printing:
 :func:`run_single` checks ``--about`` and ``--assess`` as ``readiness evidence
-new`` does (resolved against the catalog when the record is written), runs the
-probe, and builds its record; with ``write`` the record is written through
-:mod:`generator.recordfile`.
+new`` does (and, when the record is to be written, resolves them against the
+catalog, loaded before the probe runs), runs the probe and builds its record;
+:meth:`SingleRun.write` then writes it through :mod:`generator.recordfile`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import loader
-from ..authoring import check_reference_forms, resolve_references
+from ..catalog import Catalog
 from ..models import Evidence, ready_despite_failure
 from ..recordfile import write_evidence
+from ..references import check_reference_forms, resolve_references
 from .base import Probe
 from .record import Outcome, probe_record
 
@@ -32,8 +33,14 @@ class SingleRun:
     record: Evidence
     refused: list[str]
     """Gates ``--assess`` set ready that the record does not assess, because the probe failed."""
-    path: Path | None
-    """The record written (with ``write``); ``None``: nothing was written."""
+    catalog: Catalog | None
+    """The catalog the references were resolved against, when the record is to be written."""
+
+    def write(self, root: Path) -> Path:
+        """Write the record to a new file ``evidence/<year>/<date>-<slug>.yaml`` under ``root``."""
+        if self.catalog is None:
+            raise ValueError("run_single(..., write=True) resolves the references a written record needs")
+        return write_evidence(root, self.catalog, self.record, self.outcome.name)
 
 
 def run_single(
@@ -45,7 +52,7 @@ def run_single(
     assess: Mapping[str, str],
     write: bool,
 ) -> SingleRun:
-    """Run ``probe`` on ``spec`` and make its record; write it with ``write``.
+    """Run ``probe`` on ``spec`` and make its record (to be written, with ``write``).
 
     Bad ``about`` or ``assess`` values raise before the probe runs
     (:class:`~generator.errors.UsageError` for their form,
@@ -58,5 +65,4 @@ def run_single(
         refs, gates = resolved.about, resolved.assess
     outcome = probe.run(spec)
     record = probe_record(outcome, about=refs, assess=gates)
-    path = write_evidence(root, catalog, record, outcome.name) if catalog is not None else None
-    return SingleRun(outcome, record, ready_despite_failure(outcome.result, gates), path)
+    return SingleRun(outcome, record, ready_despite_failure(outcome.result, gates), catalog)
