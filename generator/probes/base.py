@@ -109,10 +109,10 @@ class Probe(Generic[F, S]):
     def cli_params(self) -> list[click.Parameter]:
         """The command's argument and options, ``--ca`` last (``--about``, ``--assess``,
         ``--timeout`` and ``--write`` are the command line's own)."""
-        return [*self.params(), ca_option()]
+        return [*self.params(), _ca_option()]
 
 
-def ca_option() -> click.Option:
+def _ca_option() -> click.Option:
     import click
 
     return click.Option(
