@@ -24,8 +24,8 @@ from pydantic import Field
 
 from ..models import Url
 from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields, check_url
-from .record import Outcome, Secrets, Step, plural, safe_url
-from .web import MAX_REDIRECTS, NetError, basic_auth, origin, split_userinfo
+from .record import Outcome, Step, plural, safe_url
+from .web import MAX_REDIRECTS, NetError, Reach, basic_auth, origin, split_userinfo
 
 if TYPE_CHECKING:
     import click
@@ -130,17 +130,16 @@ def fetch(
     *,
     expect: int,
     follow: bool,
-    timeout: float,
-    ca: Path | None,
-    steps: list[Step],
-    details: list[str],
-    secrets: Secrets,
+    via: Reach,
+    into: Outcome,
     headers: dict[str, str] | None = None,
 ) -> Fetched:
-    """Request ``url`` and follow redirects step by step, recording each step.
+    """Request ``url`` (with the timeout and trust of ``via``) and follow redirects step by step,
+    recording each step, its details and the secrets it handles in ``into``.
 
     ``url`` may carry userinfo: it is sent as Basic to the first origin only.
     """
+    steps, details, secrets, timeout, ca = into.steps, into.details, into.secrets, via.timeout, via.ca
     from .net import request
 
     url, userinfo = split_userinfo(url)
@@ -195,17 +194,7 @@ def probe_http(spec: HttpSpec) -> Outcome:
     """Run the http probe; never raises for what the network does."""
     host = urlsplit(split_userinfo(spec.url)[0]).hostname or "endpoint"
     outcome = Outcome.begin("endpoint-verified", f"http-{host}", spec.command())
-    fetched = fetch(
-        spec.method,
-        spec.url,
-        expect=spec.expect,
-        follow=spec.follow,
-        timeout=spec.timeout,
-        ca=spec.ca,
-        steps=outcome.steps,
-        details=outcome.details,
-        secrets=outcome.secrets,
-    )
+    fetched = fetch(spec.method, spec.url, expect=spec.expect, follow=spec.follow, via=spec, into=outcome)
     shown = f"{spec.method} {safe_url(split_userinfo(spec.url)[0])}"
     after = f" after {plural(fetched.redirects, 'redirect')}" if fetched.redirects else ""
     ms = round(fetched.elapsed * 1000)

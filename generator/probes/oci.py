@@ -14,12 +14,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from .record import Outcome, Step, safe_url
-from .web import MAX_REDIRECTS, NetError, basic_auth, origin
+from .web import MAX_REDIRECTS, NetError, Reach, basic_auth, origin
 
 if TYPE_CHECKING:
     from .web import Response
@@ -34,13 +33,9 @@ _SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9._~+-]*)\s*(.*)$", re.S)
 _PARAM = re.compile(r'\s*([A-Za-z][A-Za-z0-9_.-]*)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)\s*,?')
 
 
-class Target(Protocol):
-    """How to reach a registry: what a :class:`Session` reads from the probe's spec."""
+class Target(Reach, Protocol):
+    """How to reach a registry, and where its credentials may go: what a :class:`Session` reads from the spec."""
 
-    @property
-    def timeout(self) -> float: ...
-    @property
-    def ca(self) -> Path | None: ...
     @property
     def origins(self) -> tuple[str, ...]: ...
 

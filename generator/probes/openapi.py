@@ -183,11 +183,8 @@ def probe_openapi(spec: OpenApiSpec) -> Outcome:
         spec.url,
         expect=200,
         follow=True,
-        timeout=spec.timeout,
-        ca=spec.ca,
-        steps=outcome.steps,
-        details=outcome.details,
-        secrets=outcome.secrets,
+        via=spec,
+        into=outcome,
         headers={"Accept": "application/json, application/yaml;q=0.9, */*;q=0.5"},
     )
     response = fetched.response

@@ -10,7 +10,20 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, urljoin, urlsplit
+
+
+class Reach(Protocol):
+    """How to reach a host: what a request takes from a probe's spec."""
+
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def ca(self) -> Path | None:
+        """The only CAs to trust (``None``: the system trust store)."""
+
 
 MAX_REDIRECTS = 10
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
