@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models import Environment, Evidence, Gate, Repo, Service, Store, Wave, observed_moment
+from .kinds import kind_named
+from .models import REF_KINDS, Environment, Evidence, Gate, Record, Repo, Service, Store, Wave
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,8 @@ class Catalog:
     """Every record, keyed by canonical id, plus alias maps and origins.
 
     Built only by :func:`generator.loader.load_catalog`, after every record
-    validated and every reference resolved.
+    validated and every reference resolved. Each table is the one its kind in
+    :mod:`generator.kinds` names.
     """
 
     root: Path
@@ -42,26 +43,9 @@ class Catalog:
     credential_origins: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The probe plan's credential variables -> the origins each may be sent to."""
 
-    def table(self, kind: str) -> dict[str, object]:
-        """The records of an entity kind (``service``, ``store``, ...) by id."""
-        table: dict[str, object]
-        if kind == "evidence":
-            table = self.evidence  # type: ignore[assignment]
-        elif kind == "service":
-            table = self.services  # type: ignore[assignment]
-        elif kind == "store":
-            table = self.stores  # type: ignore[assignment]
-        elif kind == "gate":
-            table = self.gates  # type: ignore[assignment]
-        elif kind == "environment":
-            table = self.environments  # type: ignore[assignment]
-        elif kind == "repo":
-            table = self.repos  # type: ignore[assignment]
-        elif kind == "wave":
-            table = self.waves  # type: ignore[assignment]
-        else:
-            raise KeyError(kind)
-        return table
+    def table(self, kind: str) -> dict[str, Record]:
+        """The records of the kind called ``kind`` (``service``, ``store``, ...) by id."""
+        return kind_named(kind).table(self)
 
     def resolve(self, kind: str, ident: str) -> str | None:
         """The canonical id for ``ident`` (an id or an alias) of ``kind``, or ``None``."""
@@ -72,18 +56,19 @@ class Catalog:
     def resolve_ref(self, ref: str) -> tuple[str, str] | None:
         """``"store:old-db"`` -> ``("store", "gitea-db")`` through aliases, or ``None``."""
         kind, _, ident = ref.partition(":")
-        if kind not in ("service", "store", "environment", "repo", "gate", "wave"):
+        if kind not in REF_KINDS:
             return None
         canonical = self.resolve(kind, ident)
         return None if canonical is None else (kind, canonical)
 
+    def retired(self, kind: str, ident: str) -> bool:
+        """Whether the record ``ident`` of ``kind`` exists and is retired (its kind's rule)."""
+        rule = kind_named(kind).retired
+        return rule is not None and ident in self.table(kind) and rule(self, ident)
+
     def service_retired(self, service_id: str) -> bool:
-        service = self.services.get(service_id)
-        return service is not None and service.lifecycle == "retired"
+        return self.retired("service", service_id)
 
     def store_retired(self, store_id: str) -> bool:
         """A store counts as retired with its service."""
-        return self.service_retired(self.store_service[store_id])
-
-    def observed(self, evidence_id: str) -> dt.datetime:
-        return observed_moment(self.evidence[evidence_id].observed)
+        return self.retired("store", store_id)

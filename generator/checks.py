@@ -13,30 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .models import Check, Environment, Service, Store, Wave
+from .kinds import selected_kind
+from .models import Check
 
 if TYPE_CHECKING:
     from .catalog import Catalog
     from .evidence_index import EvidenceIndex
 
-SELECT_KIND: dict[str, str] = {
-    "environments": "environment",
-    "services": "service",
-    "stores": "store",
-    "waves": "wave",
-}
-_MODELS: dict[str, type[BaseModel]] = {
-    "environments": Environment,
-    "services": Service,
-    "stores": Store,
-    "waves": Wave,
-}
-_VIRTUAL: dict[str, tuple[str, ...]] = {
-    "environments": ("evidence",),
-    "services": ("endpoints", "evidence"),
-    "stores": ("evidence",),
-    "waves": ("evidence",),
-}
+
+def _virtual(kind: str) -> tuple[str, ...]:
+    """Fields a check can require that no model has: ``evidence`` (a record about the entity)
+    and, for services, ``endpoints`` (an endpoint in any deployment)."""
+    return ("endpoints", "evidence") if kind == "service" else ("evidence",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +45,9 @@ class CheckResult:
 
 def check_field_problem(select: str, name: str, *, top_level: bool = False) -> str | None:
     """Why ``name`` is not a field a check on ``select`` can test, or ``None``."""
-    model: Any = _MODELS[select]
-    virtual = _VIRTUAL[select]
+    kind = selected_kind(select)
+    model: Any = kind.model
+    virtual = _virtual(kind.name)
     if name in virtual and not top_level:
         return None
     parts = name.split(".")
@@ -120,7 +109,7 @@ def describe_check(check: Check) -> str:
 
 def _selected(check: Check, catalog: Catalog) -> list[tuple[str, Any]]:
     """(ref, entity or None for a missing id), in a stable order."""
-    kind = SELECT_KIND[check.select]
+    kind = selected_kind(check.select).name
     table = catalog.table(kind)
     out: list[tuple[str, Any]] = []
     if check.ids is not None:
@@ -138,22 +127,12 @@ def _selected(check: Check, catalog: Catalog) -> list[tuple[str, Any]]:
         out = [(f"{kind}:{ident}", table[ident]) for ident in sorted(table)]
     result = []
     for ref, entity in out:
-        if entity is not None and _retired(kind, ref.partition(":")[2], catalog):
+        if entity is not None and catalog.retired(kind, ref.partition(":")[2]):
             continue
         if entity is not None and check.where and not _matches(entity, check.where):
             continue
         result.append((ref, entity))
     return result
-
-
-def _retired(kind: str, ident: str, catalog: Catalog) -> bool:
-    if kind == "service":
-        return catalog.service_retired(ident)
-    if kind == "store":
-        return catalog.store_retired(ident)
-    if kind == "wave":
-        return catalog.waves[ident].retired
-    return False
 
 
 def _matches(entity: Any, where: dict[str, list[Any]]) -> bool:
@@ -181,7 +160,7 @@ class CheckCache:
     def selected(self, check: Check, catalog: Catalog) -> list[tuple[str, Any]]:
         if catalog is not self._catalog:
             self._catalog, self._tokens = catalog, {}
-        kind = SELECT_KIND[check.select]
+        kind = selected_kind(check.select).name
         token = self._tokens.get(kind)
         if token is None:
             # Records are kept alive by the parse cache, so their ids identify them.
@@ -228,7 +207,7 @@ def evaluate_check(
 ) -> list[CheckResult]:
     """One result per selected entity (a listed id that does not exist fails)."""
     results: list[CheckResult] = []
-    kind = SELECT_KIND[check.select]
+    kind = selected_kind(check.select).name
     selected = cache.selected(check, catalog) if cache is not None else _selected(check, catalog)
     for ref, entity in selected:
         if entity is None:

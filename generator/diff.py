@@ -16,8 +16,9 @@ from .asof import format_moment
 from .catalog import Catalog
 from .errors import Problem, UsageError, ValidationFailed
 from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
+from .kinds import KINDS
 from .loader import ParseCache, load_tree
-from .probes.net import origin
+from .probes.web import origin
 from .status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive
 from .textsafe import md_code, md_fence, md_forge_text, terminal_text
 from .tree import Tree, WorkTree
@@ -150,7 +151,8 @@ def _new_credential_origins(before: Catalog | None, after: Catalog) -> list[tupl
     )
 
 
-_KINDS = ("repo", "environment", "service", "gate", "wave", "evidence")
+_KINDS = tuple(kind.name for kind in KINDS if kind.layout.form != "inside")
+"""Kinds whose records a change adds, changes or removes (stores change with their service)."""
 
 
 def _record_changes(before: Catalog, after: Catalog) -> list[RecordChange]:

@@ -14,7 +14,8 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Self, TypeGuard, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -24,31 +25,41 @@ from pydantic import (
     Field,
     PlainValidator,
     StringConstraints,
+    ValidationError,
+    ValidationInfo,
     WithJsonSchema,
+    model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 GATE_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
-REF_KINDS = ("service", "store", "environment", "repo", "gate", "wave")
-REF_PATTERN = r"^(service|store|environment|repo|wave):[a-z0-9][a-z0-9-]*$|^gate:[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+RefKind = Literal["service", "store", "environment", "repo", "gate", "wave"]
+"""The kinds a reference (``kind:id``) can name, in the order messages list them."""
+REF_KINDS: tuple[str, ...] = get_args(RefKind)
+REF_PATTERN = f"^({'|'.join(kind for kind in REF_KINDS if kind != 'gate')}):{SLUG_PATTERN[1:]}|^gate:{GATE_PATTERN[1:]}"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 GateStatus = Literal["unknown", "partial", "blocked", "ready"]
+GATE_STATUSES: tuple[str, ...] = get_args(GateStatus)
 WaveStatus = Literal["not-started", "in-progress", "blocked", "passed"]
-EvidenceKind = Literal[
-    "assessment",
-    "endpoint-verified",
-    "backup-verified",
-    "restore-tested",
-    "registry-verified",
-    "tls-verified",
-    "risk-raised",
-    "note",
+
+
+def is_gate_status(value: str) -> TypeGuard[GateStatus]:
+    return value in GATE_STATUSES
+
+
+VerificationKind = Literal[
+    "endpoint-verified", "backup-verified", "restore-tested", "registry-verified", "tls-verified"
 ]
-VERIFICATION_KINDS: frozenset[str] = frozenset(
-    {"endpoint-verified", "backup-verified", "restore-tested", "registry-verified", "tls-verified"}
-)
-EVIDENCE_KINDS: tuple[str, ...] = EvidenceKind.__args__  # type: ignore[attr-defined]
+"""The evidence kinds that record a verification: they need a result."""
+EvidenceKind = Literal["assessment", VerificationKind, "risk-raised", "note"]
+VERIFICATION_KINDS: frozenset[str] = frozenset(get_args(VerificationKind))
+EVIDENCE_KINDS: tuple[str, ...] = get_args(EvidenceKind)
+Result = Literal["pass", "fail"]
+RESULTS: tuple[str, ...] = get_args(Result)
+Severity = Literal["low", "medium", "high", "critical"]
+SEVERITIES: tuple[str, ...] = get_args(Severity)
 
 
 def _not_blank(value: str) -> str:
@@ -428,43 +439,6 @@ class AllowedSecret(Record):
     reason: Line = Field(description="Why this is not a secret (who reviewed it).")
 
 
-class Evidence(Record):
-    """A dated evidence record (evidence/**/<id>.yaml; the file stem is its id)."""
-
-    observed: Moment = Field(description="Date, or UTC time, when the fact was observed.")
-    kind: EvidenceKind = Field(description="What kind of evidence.")
-    summary: Line = Field(description="One line of plain text.")
-    result: Literal["pass", "fail"] | None = Field(None, description="Required for the verification kinds.")
-    about: list[EntityRef] = Field(default_factory=list, max_length=200, description="Entity references (kind:id).")
-    assess: dict[GateId, GateStatus] = Field(default_factory=dict, description="Gate id -> assessed status.")
-    details: Markdown | None = Field(None, description="Details (Markdown).")
-    observations: list[Observation] | None = Field(
-        None, max_length=1000, description="Structured results, one per probe step."
-    )
-    source: OptLine | None = Field(None, description="How it was obtained: script, command, or manual.")
-    submitted_by: OptLine | None = Field(None, description="Who submitted it.")
-    links: list[Link] | None = Field(None, description="Links.")
-    attachments: list[Attachment] | None = Field(
-        None, max_length=50, description="Files under evidence/ with their digests."
-    )
-    severity: Literal["low", "medium", "high", "critical"] | None = Field(None, description="risk-raised only.")
-    resolves: list[Slug] = Field(default_factory=list, description="Earlier risk-raised records this closes.")
-    supersedes: list[Slug] = Field(
-        default_factory=list, description="Earlier records this corrects; they stop counting."
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def observed_moment(value: dt.date | dt.datetime) -> dt.datetime:
-    """An ``observed`` value as a UTC moment: a date means the start of that day.
-
-    Memoized (a pure function of an immutable value): a history asks for the same
-    dates once per commit."""
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-
-
 def ready_despite_failure(result: str | None, assess: Mapping[str, str]) -> list[str]:
     """Gates a record would assess ``ready`` although its own result is ``fail``: a failing
     observation cannot prove a gate ready, so such an assessment is never written or accepted."""
@@ -477,6 +451,105 @@ FAILED_READY_FIX = (
     "a record whose result is fail cannot assess a gate ready: assess it partial, or record a passing result"
 )
 """The one wording of that rule, for the loader, `evidence new` and the probes."""
+
+RecordRule = Literal["failed-ready", "result-required", "severity-on-risk"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleBreach:
+    """A record rule broken: which, where in the record, and how a record file's problem says it."""
+
+    rule: RecordRule
+    loc: tuple[str, ...]
+    message: str
+
+
+def evidence_rule_breaches(
+    kind: str, result: str | None, assess: Mapping[str, str], severity: str | None
+) -> list[RuleBreach]:
+    """The rules that span fields of an evidence record, checked on its values: a failing
+    record cannot assess a gate ready, the verification kinds need a result, and severity
+    is for risk-raised records only. :class:`Evidence` enforces them; ``readiness evidence
+    new`` checks its options with them before anything else."""
+    breaches = [
+        RuleBreach("failed-ready", ("assess", gate), FAILED_READY_FIX) for gate in ready_despite_failure(result, assess)
+    ]
+    if kind in VERIFICATION_KINDS and result is None:
+        breaches.append(
+            RuleBreach("result-required", (), f"missing required field 'result' (pass or fail) for a {kind} record")
+        )
+    if severity is not None and kind != "risk-raised":
+        breaches.append(
+            RuleBreach(
+                "severity-on-risk",
+                ("severity",),
+                "severity is for risk-raised records only: remove it or change the kind",
+            )
+        )
+    return breaches
+
+
+@dataclass(slots=True)
+class CollectBreaches:
+    """A validation context (``Evidence.model_validate(value, context=CollectBreaches())``) under
+    which the record rules are collected here instead of failing the record: the loader keeps
+    such a record, so that a broken rule does not hide the record's other problems."""
+
+    breaches: list[RuleBreach] = field(default_factory=list)
+
+
+class Evidence(Record):
+    """A dated evidence record (evidence/**/<id>.yaml; the file stem is its id)."""
+
+    observed: Moment = Field(description="Date, or UTC time, when the fact was observed.")
+    kind: EvidenceKind = Field(description="What kind of evidence.")
+    summary: Line = Field(description="One line of plain text.")
+    result: Result | None = Field(None, description="Required for the verification kinds.")
+    about: list[EntityRef] = Field(default_factory=list, max_length=200, description="Entity references (kind:id).")
+    assess: dict[GateId, GateStatus] = Field(default_factory=dict, description="Gate id -> assessed status.")
+    details: Markdown | None = Field(None, description="Details (Markdown).")
+    observations: list[Observation] | None = Field(
+        None, max_length=1000, description="Structured results, one per probe step."
+    )
+    source: OptLine | None = Field(None, description="How it was obtained: script, command, or manual.")
+    submitted_by: OptLine | None = Field(None, description="Who submitted it.")
+    links: list[Link] | None = Field(None, description="Links.")
+    attachments: list[Attachment] | None = Field(
+        None, max_length=50, description="Files under evidence/ with their digests."
+    )
+    severity: Severity | None = Field(None, description="risk-raised only.")
+    resolves: list[Slug] = Field(default_factory=list, description="Earlier risk-raised records this closes.")
+    supersedes: list[Slug] = Field(
+        default_factory=list, description="Earlier records this corrects; they stop counting."
+    )
+
+    @model_validator(mode="after")
+    def _record_rules(self, info: ValidationInfo) -> Self:
+        breaches = evidence_rule_breaches(self.kind, self.result, self.assess, self.severity)
+        if breaches and isinstance(info.context, CollectBreaches):
+            info.context.breaches.extend(breaches)
+        elif breaches:
+            errors = [
+                InitErrorDetails(
+                    type=PydanticCustomError("record_rule", "{message}", {"message": breach.message}),
+                    loc=breach.loc,
+                    input=self,
+                )
+                for breach in breaches
+            ]
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+
+@functools.lru_cache(maxsize=4096)
+def observed_moment(value: dt.date | dt.datetime) -> dt.datetime:
+    """An ``observed`` value as a UTC moment: a date means the start of that day.
+
+    Memoized (a pure function of an immutable value): a history asks for the same
+    dates once per commit."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
 def slug_of_gate(gate_id: str) -> str:

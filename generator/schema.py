@@ -4,30 +4,43 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import GenericAlias
 from typing import Any
 
 from pydantic import TypeAdapter
 
-from .models import AllowedSecret, Environment, Evidence, Gate, Repo, Service, Wave
+from .kinds import KINDS, Kind
+from .models import AllowedSecret
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-# file name -> (title, type of the whole file)
-_FILES: dict[str, tuple[str, Any]] = {
-    "repos.schema.json": ("data/repos.yaml: owner repositories", list[Repo]),
-    "environments.schema.json": ("data/environments.yaml: environments", list[Environment]),
-    "gates.schema.json": ("data/gates.yaml: readiness gates", list[Gate]),
-    "waves.schema.json": ("data/waves.yaml: migration waves", list[Wave]),
-    "service.schema.json": ("data/services/<id>.yaml: one service", Service),
-    "evidence.schema.json": ("evidence/**/<id>.yaml: one evidence record", Evidence),
-    "allowed-secrets.schema.json": ("data/allowed-secrets.yaml: reviewed false positives", list[AllowedSecret]),
-}
+
+def _files() -> dict[str, tuple[str, Any]]:
+    """Schema file name -> (title, type of the whole file): the list files of the kinds, then
+    the kinds with a file per record, then the reviewed false positives of the secret scanner."""
+    lists = [kind for kind in KINDS if kind.layout.form == "list"]
+    singles = [kind for kind in KINDS if kind.layout.form in ("files", "tree")]
+    files: dict[str, tuple[str, Any]] = {
+        _list_name(kind): (_title(kind), GenericAlias(list, (kind.model,))) for kind in lists
+    }
+    files.update({f"{kind.name}.schema.json": (_title(kind), kind.model) for kind in singles})
+    files["allowed-secrets.schema.json"] = ("data/allowed-secrets.yaml: reviewed false positives", list[AllowedSecret])
+    return files
+
+
+def _list_name(kind: Kind[Any]) -> str:
+    """``data/repos.yaml`` -> ``repos.schema.json``."""
+    return kind.layout.path.rsplit("/", 1)[-1].removesuffix(".yaml") + ".schema.json"
+
+
+def _title(kind: Kind[Any]) -> str:
+    return f"{kind.layout.pattern}: {kind.title}"
 
 
 def schemas() -> dict[str, str]:
     """File name -> schema text (deterministic, newline-terminated)."""
     out: dict[str, str] = {}
-    for name, (title, kind) in _FILES.items():
+    for name, (title, kind) in _files().items():
         schema = TypeAdapter(kind).json_schema()
         document = {"$schema": SCHEMA_DIALECT, "$id": name, "title": title, **schema}
         out[name] = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -47,7 +47,7 @@ def reference() -> str:
         parts.append("```text\n" + help_text(name) + "```\n")
         command = main.commands[name]
         if isinstance(command, click.Group):
-            for sub in sorted(command.commands):
+            for sub in command.list_commands(click.Context(command)):
                 parts.append(f"## readiness {name} {sub}\n")
                 parts.append("```text\n" + help_text(name, sub) + "```\n")
     return "\n".join(parts)

@@ -13,14 +13,15 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator import authoring, loader
-from generator.authoring import SCHEMA_COMMENT, new_evidence, parse_assess, render_record, slugify
+from generator import loader, models
+from generator.authoring import new_evidence, parse_assess
 from generator.cli import evidence as cli_evidence
 from generator.cli import main
 from generator.cli.evidence import evidence
-from generator.errors import ReadinessError, UsageError, ValidationFailed
+from generator.errors import Problem, ReadinessError, UsageError, ValidationFailed
 from generator.loader import load_catalog
 from generator.models import EVIDENCE_KINDS, Evidence, GateStatus
+from generator.recordfile import SCHEMA_COMMENT, render_evidence, slugify
 
 TODAY = dt.date(2026, 6, 20)
 
@@ -275,7 +276,7 @@ def test_details_line_endings_become_newlines(root: Path, details: str, stored: 
 
 def test_render_record_refuses_unknown_fields() -> None:
     with pytest.raises(ValueError, match="fields the writer does not know"):
-        render_record({"observed": TODAY, "kind": "note", "summary": "x", "links": []})
+        render_evidence(Evidence(observed=TODAY, kind="note", summary="x", links=[]))
 
 
 # ------------------------------------------------------------------ names
@@ -519,7 +520,7 @@ def test_a_failed_write_removes_the_copied_attachments(root: Path, monkeypatch: 
     def fail(*args: object) -> Path:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("generator.authoring._record_path", fail)
+    monkeypatch.setattr("generator.recordfile._record_path", fail)
     with pytest.raises(ReadinessError, match=r"cannot write the record: .*No space left on device"):
         write(root, attach=[attachment])
     assert listing(root) == before
@@ -537,7 +538,7 @@ def test_a_record_the_catalog_refuses_is_removed_again(root: Path, monkeypatch: 
         calls.append(path)
         if len(calls) == 1:
             return real(path, **kwargs)
-        raise ValidationFailed([loader.Problem("evidence/files/2026/attachment.txt", 1, 1, "looks like a secret")])
+        raise ValidationFailed([Problem("evidence/files/2026/attachment.txt", 1, 1, "looks like a secret")])
 
     monkeypatch.setattr(loader, "load_catalog", load_then_refuse)
     with pytest.raises(ReadinessError) as caught:
@@ -554,9 +555,9 @@ def test_the_command_offers_what_the_models_accept() -> None:
     severity = Evidence.model_fields["severity"].annotation
     result = Evidence.model_fields["result"].annotation
     assert cli_evidence.KINDS == EVIDENCE_KINDS
-    assert cli_evidence.RESULTS == authoring.RESULTS == get_args(get_args(result)[0])
-    assert cli_evidence.SEVERITIES == authoring.SEVERITIES == get_args(get_args(severity)[0])
-    assert get_args(GateStatus) == authoring.GATE_STATUSES
+    assert cli_evidence.RESULTS == models.RESULTS == get_args(get_args(result)[0])
+    assert cli_evidence.SEVERITIES == models.SEVERITIES == get_args(get_args(severity)[0])
+    assert get_args(GateStatus) == models.GATE_STATUSES
 
 
 def test_parse_assess() -> None:

@@ -31,8 +31,9 @@ from generator.cli.probe import probe
 from generator.errors import Problem
 from generator.loader import load_catalog
 from generator.models import Evidence
-from generator.probes.plan import Plan, load_plan, resolve_plan
-from generator.probes.registry import CONFIG, LAYER, OCI_MANIFEST, sha256
+from generator.probes.oci import CONFIG, LAYER, OCI_MANIFEST, sha256
+from generator.probes.plan import load_plan, resolve_plan
+from generator.probes.planschema import Plan
 from tests.conftest import REPO, run_cli
 from tests.probe_servers import (
     BearerRegistry,
@@ -596,7 +597,8 @@ def push_test_steps(repo: str, deleted: tuple[str, str, str]) -> list[tuple[str,
 
 
 def test_registry_push_test(registry: Registry) -> None:
-    from generator.probes.net import basic_auth, request
+    from generator.probes.net import request
+    from generator.probes.web import basic_auth
 
     repo = "ops-hub/readiness-probe"
     run = readiness("probe", "registry", registry.base, *ENV_OPTIONS, "--push-test", repo, env=SECRET_ENV)
@@ -963,17 +965,20 @@ def test_the_shipped_plan_is_valid_without_probing() -> None:
 # ---------------------------------------------------------------- small parts
 
 
-def test_defaults_spelled_out_in_the_cli_match_the_probes() -> None:
-    from generator.cli import probe as cli_probe
-    from generator.probes import http, tls
+def test_defaults_in_the_cli_are_the_probes() -> None:
+    from generator.probes import tls
+    from generator.probes.base import DEFAULT_TIMEOUT
 
-    assert cli_probe.DEFAULT_TIMEOUT == http.DEFAULT_TIMEOUT
-    params = {param.name: param for param in probe.commands["tls"].params}
+    command = probe.get_command(click.Context(probe), "tls")
+    assert command is not None
+    params = {param.name: param for param in command.params}
     assert params["min_days"].default == tls.DEFAULT_MIN_DAYS
+    assert params["timeout"].default == DEFAULT_TIMEOUT
 
 
 def test_every_text_of_a_record_is_scrubbed_of_the_secrets() -> None:
-    from generator.probes.record import Outcome, Secrets, Step, record_data, render
+    from generator.probes.record import Outcome, Secrets, Step, probe_record
+    from generator.recordfile import render_evidence
 
     secrets = Secrets()
     secrets.add(PASSWORD)
@@ -988,7 +993,7 @@ def test_every_text_of_a_record_is_scrubbed_of_the_secrets() -> None:
         details=[f"- {PASSWORD}"],
         secrets=secrets,
     )
-    text = render(record_data(outcome))
+    text = render_evidence(probe_record(outcome))
     assert PASSWORD not in text
     record = parse_record(text)
     assert record["summary"] == "saw REDACTED"

@@ -379,8 +379,9 @@ def test_credentials_never_go_to_an_unbound_token_service() -> None:
 def test_credentials_never_follow_a_redirect_off_their_origin() -> None:
     import datetime as dt
 
+    from generator.probes.oci import Session
     from generator.probes.record import Outcome
-    from generator.probes.registry import RegistrySpec, _Session
+    from generator.probes.registry import RegistrySpec
     from tests.probe_servers import Route, http_server
 
     with http_server({"*": Route(200, b"blob")}) as (elsewhere, other):
@@ -388,7 +389,7 @@ def test_credentials_never_follow_a_redirect_off_their_origin() -> None:
         with http_server({"/v2/r/blobs/x": redirect, "*": Route(200, b"{}")}) as (base, own):
             spec = RegistrySpec(base, "U", "P")
             outcome = Outcome("registry-verified", "r", "s", [], dt.datetime.now(dt.UTC))
-            session = _Session(base, spec, outcome, credentials=("user", "secret-pw"))
+            session = Session(base, spec, outcome, credentials=("user", "secret-pw"))
             response = session.call("GET", f"{base}/v2/r/blobs/x")
     assert response.status == 200 and response.body == b"blob"
     assert [headers.get("Authorization", "")[:6] for _, _, headers in own.requests] == ["Basic "]

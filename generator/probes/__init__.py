@@ -6,8 +6,13 @@ frozen spec, runs its steps against the network and returns an
 summary and Markdown details. A probe never raises for what the network does
 (timeouts, refused connections, DNS and TLS errors, malformed answers): those
 are failing observations. :mod:`.record` turns an outcome into an evidence
-record (YAML through the same writer as ``readiness evidence new``) and
-:mod:`.plan` runs the probes of a checked-in plan (``data/probes.yaml``).
+record (written by :mod:`generator.recordfile`, like ``readiness evidence new``)
+and :mod:`.plan` runs the probes of a checked-in plan (``data/probes.yaml``,
+whose schema is :mod:`.planschema`).
+
+Every probe is one module that defines its :class:`~.base.Probe` (its spec, its
+run function, its plan fields, its command's options) and one line in
+:data:`PROBES`; the plan and the ``readiness probe`` commands are derived from it.
 
 Nothing secret is ever recorded: credentials are read from environment
 variables named on the command line, URLs lose their userinfo and sensitive
@@ -15,5 +20,27 @@ query values, and every text of a record is scrubbed of the secret values the
 probe handled before it is printed or written.
 
 Network code uses the standard library only (:mod:`http.client`, :mod:`ssl`,
-:mod:`socket`), see :mod:`.net`.
+:mod:`socket`), see :mod:`.net`; probe modules load it only when they run.
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from . import http, openapi, registry, tls
+from .base import Probe
+
+PROBES: Mapping[str, Probe[Any, Any]] = MappingProxyType(
+    {
+        probe.name: probe
+        for probe in (
+            http.PROBE,
+            openapi.PROBE,
+            tls.PROBE,
+            registry.PROBE,
+        )
+    }
+)
+"""Every probe by name (the command, and the plan's ``probe:`` value), in the order ``--help`` lists them."""

@@ -17,13 +17,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import urlsplit
 
-from .net import MAX_REDIRECTS, NetError, Response, basic_auth, origin, request, split_userinfo
-from .record import Outcome, Secrets, Step, now, plural, safe_url
+from pydantic import Field
 
-METHODS = ("GET", "HEAD")
-DEFAULT_TIMEOUT = 10.0
+from ..models import Url
+from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields, check_url
+from .record import Outcome, Step, plural, safe_url
+from .web import MAX_REDIRECTS, NetError, Reach, basic_auth, origin, split_userinfo
+
+if TYPE_CHECKING:
+    import click
+
+    from .web import Response
+
+DEFAULT_EXPECT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +40,7 @@ class HttpSpec:
     """What ``readiness probe http`` is asked to do."""
 
     url: str
-    expect: int = 200
+    expect: int = DEFAULT_EXPECT
     method: str = "GET"
     follow: bool = True
     ca: Path | None = None
@@ -44,6 +53,49 @@ class HttpSpec:
         if self.ca is not None:
             argv += ["--ca", str(self.ca)]
         return [*argv, "--timeout", f"{self.timeout:g}"]
+
+
+class HttpFields(ProbeFields):
+    """An http probe's fields in the plan."""
+
+    url: Url = Field(description="http, openapi, registry: the URL (a registry's base, /v2/ optional).")
+    expect: Annotated[int, Field(ge=100, le=599)] = Field(DEFAULT_EXPECT, description="http: expected status (200).")
+    method: Literal["GET", "HEAD"] = Field("GET", description="http: GET (default) or HEAD.")
+    follow_redirects: bool = Field(True, description="http: follow redirects (default true).")
+
+
+def _plan(fields: HttpFields, settings: PlanSettings) -> HttpSpec:
+    return HttpSpec(fields.url, fields.expect, fields.method, fields.follow_redirects, settings.ca, settings.timeout)
+
+
+def _cli(url: str, expect: int, method: str, follow: bool, ca: Path | None, timeout: float) -> HttpSpec:
+    """Request a URL: status, time, redirects, TLS.
+
+    Kind endpoint-verified. Redirects are followed unless --no-follow; the status of
+    the last answer is compared with --expect.
+    """
+    check_url("URL", url)
+    return HttpSpec(url, expect, method.upper(), follow, ca, timeout)
+
+
+def _params() -> list[click.Parameter]:
+    import click
+
+    return [
+        click.Argument(["url"]),
+        click.Option(
+            ["--expect"],
+            type=click.IntRange(100, 599),
+            default=DEFAULT_EXPECT,
+            show_default=True,
+            metavar="CODE",
+            help="Expected status.",
+        ),
+        click.Option(
+            ["--method"], type=click.Choice(["GET", "HEAD"]), default="GET", show_default=True, help="Request method."
+        ),
+        click.Option(["--follow/--no-follow"], default=True, show_default=True, help="Follow redirects (up to 10)."),
+    ]
 
 
 def host_port(url: str) -> str:
@@ -78,17 +130,18 @@ def fetch(
     *,
     expect: int,
     follow: bool,
-    timeout: float,
-    ca: Path | None,
-    steps: list[Step],
-    details: list[str],
-    secrets: Secrets,
+    via: Reach,
+    into: Outcome,
     headers: dict[str, str] | None = None,
 ) -> Fetched:
-    """Request ``url`` and follow redirects step by step, recording each step.
+    """Request ``url`` (with the timeout and trust of ``via``) and follow redirects step by step,
+    recording each step, its details and the secrets it handles in ``into``.
 
     ``url`` may carry userinfo: it is sent as Basic to the first origin only.
     """
+    steps, details, secrets, timeout, ca = into.steps, into.details, into.secrets, via.timeout, via.ca
+    from .net import request
+
     url, userinfo = split_userinfo(url)
     auth_origin = origin(url)
     auth: str | None = None
@@ -139,25 +192,9 @@ def fetch(
 
 def probe_http(spec: HttpSpec) -> Outcome:
     """Run the http probe; never raises for what the network does."""
-    observed = now()
-    outcome = Outcome(
-        kind="endpoint-verified",
-        name=f"http-{urlsplit(split_userinfo(spec.url)[0]).hostname or 'endpoint'}",
-        summary="",
-        command=spec.command(),
-        observed=observed,
-    )
-    fetched = fetch(
-        spec.method,
-        spec.url,
-        expect=spec.expect,
-        follow=spec.follow,
-        timeout=spec.timeout,
-        ca=spec.ca,
-        steps=outcome.steps,
-        details=outcome.details,
-        secrets=outcome.secrets,
-    )
+    host = urlsplit(split_userinfo(spec.url)[0]).hostname or "endpoint"
+    outcome = Outcome.begin("endpoint-verified", f"http-{host}", spec.command())
+    fetched = fetch(spec.method, spec.url, expect=spec.expect, follow=spec.follow, via=spec, into=outcome)
     shown = f"{spec.method} {safe_url(split_userinfo(spec.url)[0])}"
     after = f" after {plural(fetched.redirects, 'redirect')}" if fetched.redirects else ""
     ms = round(fetched.elapsed * 1000)
@@ -173,3 +210,6 @@ def probe_http(spec: HttpSpec) -> Outcome:
         0, f"- Redirects: followed, up to {MAX_REDIRECTS}" if spec.follow else "- Redirects: not followed (--no-follow)"
     )
     return outcome
+
+
+PROBE = Probe("http", "an", fields=HttpFields, from_plan=_plan, run=probe_http, params=_params, from_cli=_cli)

@@ -8,69 +8,29 @@ timeout, TLS) in a record. ``http.client`` does exactly one request and nothing
 behind the caller's back, and adds no dependency.
 
 :func:`request` never follows redirects: callers do that step by step (and drop
-credentials when the origin changes). It raises :class:`NetError` for a failure
-of the network or of the protocol, with a short ``reason`` fit for a record.
+credentials when the origin changes). It raises :class:`~.web.NetError` for a
+failure of the network or of the protocol, with a short ``reason`` fit for a record.
+What needs no network (origins, userinfo, the answer's type) is in :mod:`.web`;
+probes import this module only when they run.
 """
 
 from __future__ import annotations
 
-import base64
 import http.client
 import socket
 import ssl
 import time
-from dataclasses import dataclass
-from email.message import Message
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ..errors import UsageError
 from .record import one_line
+from .web import NetError, Response
 
 MAX_BODY = 10 * 1024 * 1024
 """Largest body read (an OpenAPI document can be big; nothing else is)."""
 
-MAX_REDIRECTS = 10
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "readiness-probe/1"
-
-
-class NetError(Exception):
-    """A request that got no usable answer. ``stage`` is one of ``dns``, ``connect``,
-    ``timeout``, ``tls`` and ``http``; ``reason`` is one line for the record."""
-
-    def __init__(self, stage: str, reason: str) -> None:
-        super().__init__(reason)
-        self.stage = stage
-        self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    """One answer. ``elapsed`` is seconds from connecting until the body was read."""
-
-    method: str
-    url: str
-    status: int
-    reason: str
-    headers: Message
-    body: bytes
-    elapsed: float
-    tls: str | None
-    """Protocol and cipher, e.g. ``TLSv1.3 TLS_AES_256_GCM_SHA384``, for https."""
-    truncated: bool = False
-
-    @property
-    def location(self) -> str | None:
-        """The absolute redirect target, when the answer is a redirect with one."""
-        value = self.headers.get("Location")
-        if self.status not in REDIRECTS or not value:
-            return None
-        return urljoin(self.url, value.strip())
-
-    @property
-    def ms(self) -> int:
-        return round(self.elapsed * 1000)
 
 
 def tls_context(ca: Path | None, *, verify: bool = True) -> ssl.SSLContext:
@@ -87,27 +47,6 @@ def tls_context(ca: Path | None, *, verify: bool = True) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(ca) if ca is not None else None)
     except (ssl.SSLError, OSError) as exc:
         raise UsageError(f"--ca {ca}: cannot load the certificates in it ({one_line(exc)})") from None
-
-
-def split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
-    """``url`` without its userinfo, and the (user, password) it held, if any."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url, None
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    user, _, password = userinfo.partition(":")
-    return parts._replace(netloc=hostport).geturl(), (unquote(user), unquote(password))
-
-
-def basic_auth(user: str, password: str) -> str:
-    """The value of an ``Authorization`` header for HTTP Basic."""
-    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    return f"Basic {token}"
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def classify(error: BaseException, timeout: float) -> NetError:

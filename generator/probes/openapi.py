@@ -18,17 +18,26 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Self
 from urllib.parse import urlsplit
 
 import yaml
+from pydantic import Field, StringConstraints, model_validator
 
-from .http import DEFAULT_TIMEOUT, fetch
-from .net import split_userinfo
-from .record import Outcome, Step, now, one_line, plural, safe_url
+from ..errors import UsageError
+from ..models import Url
+from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields, check_url
+from .http import fetch
+from .record import Outcome, Step, one_line, plural, safe_url
+from .web import split_userinfo
+
+if TYPE_CHECKING:
+    import click
 
 DOCUMENT_CHECK = "OpenAPI document"
 DOCUMENT_EXPECTED = "a JSON or YAML OpenAPI document with paths"
+
+ApiPath = Annotated[str, StringConstraints(pattern=r"^/[^\s]*$", max_length=500)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +56,51 @@ class OpenApiSpec:
         if self.ca is not None:
             argv += ["--ca", str(self.ca)]
         return [*argv, "--timeout", f"{self.timeout:g}"]
+
+
+class OpenApiFields(ProbeFields):
+    """An openapi probe's fields in the plan."""
+
+    url: Url = Field(description="http, openapi, registry: the URL (a registry's base, /v2/ optional).")
+    require: list[ApiPath] = Field(description="openapi: paths the document must list.")
+
+    @model_validator(mode="after")
+    def _a_path_at_least(self) -> Self:
+        if not self.require:
+            raise ValueError("an openapi probe needs at least one path in require")
+        return self
+
+
+def _plan(fields: OpenApiFields, settings: PlanSettings) -> OpenApiSpec:
+    return OpenApiSpec(fields.url, tuple(fields.require), settings.ca, settings.timeout)
+
+
+def _cli(url: str, require: tuple[str, ...], ca: Path | None, timeout: float) -> OpenApiSpec:
+    """Check that an OpenAPI document lists paths.
+
+    Kind endpoint-verified. Fetches the document (JSON or YAML) and reports each
+    --require path as present or missing.
+    """
+    check_url("URL", url)
+    bad = [path for path in require if not path.startswith("/") or any(ch.isspace() for ch in path)]
+    if bad:
+        raise UsageError("\n".join(f"--require {path}: write a path that starts with '/', like /hubs" for path in bad))
+    return OpenApiSpec(url, tuple(dict.fromkeys(require)), ca, timeout)
+
+
+def _params() -> list[click.Parameter]:
+    import click
+
+    return [
+        click.Argument(["url"]),
+        click.Option(
+            ["--require", "require"],
+            multiple=True,
+            required=True,
+            metavar="PATH",
+            help="A path the document must list (repeatable).",
+        ),
+    ]
 
 
 class NotOpenApi(Exception):
@@ -122,24 +176,15 @@ def parse_document(body: bytes, content_type: str) -> Document:
 def probe_openapi(spec: OpenApiSpec) -> Outcome:
     """Run the openapi probe; never raises for what the network or the document does."""
     bare = split_userinfo(spec.url)[0]
-    outcome = Outcome(
-        kind="endpoint-verified",
-        name=f"openapi-{urlsplit(bare).hostname or 'endpoint'}",
-        summary="",
-        command=spec.command(),
-        observed=now(),
-    )
+    outcome = Outcome.begin("endpoint-verified", f"openapi-{urlsplit(bare).hostname or 'endpoint'}", spec.command())
     where = f"OpenAPI at {safe_url(bare)}"
     fetched = fetch(
         "GET",
         spec.url,
         expect=200,
         follow=True,
-        timeout=spec.timeout,
-        ca=spec.ca,
-        steps=outcome.steps,
-        details=outcome.details,
-        secrets=outcome.secrets,
+        via=spec,
+        into=outcome,
         headers={"Accept": "application/json, application/yaml;q=0.9, */*;q=0.5"},
     )
     response = fetched.response
@@ -176,3 +221,6 @@ def probe_openapi(spec: OpenApiSpec) -> Outcome:
         if missing:
             outcome.summary += f"; missing {', '.join(missing)}"
     return outcome
+
+
+PROBE = Probe("openapi", "an", fields=OpenApiFields, from_plan=_plan, run=probe_openapi, params=_params, from_cli=_cli)

@@ -1,13 +1,10 @@
-"""What a probe saw, as an evidence record: build it, scrub it, render it, write it.
+"""What a probe saw, and the evidence record that says it: build it, scrub it.
 
-The YAML comes from the writer of ``readiness evidence new``
-(:mod:`generator.authoring`): its dumper, its quoting of every text value and its
-read-back check with the strict loader. This module only adds what probe
-records have and hand-written ones do not: ``observations`` (``ok`` stays a
-boolean) and an ``observed`` UTC time rather than a date. Files are created the
-same way too: ``evidence/<year>/<date>-<slug>.yaml``, never overwriting (a taken
-name gets ``-2``, ``-3``, ...), and the whole catalog is loaded again afterwards;
-when it does not validate, the file is removed.
+An :class:`Outcome` holds the steps a probe took; :func:`probe_record` makes it
+an :class:`~generator.models.Evidence` record (scrubbed of every secret the probe
+handled), which :mod:`generator.recordfile` writes like any other record. Probe
+records have what hand-written ones do not: ``observations`` (``ok`` stays a
+boolean) and an ``observed`` UTC time rather than a date.
 """
 
 from __future__ import annotations
@@ -17,18 +14,13 @@ import re
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
-import yaml
-
-from .. import yamlstrict
-from ..errors import Problem
-from ..models import ready_despite_failure
+from ..models import Evidence, EvidenceKind, GateStatus, Observation, Result, ready_despite_failure
 
 if TYPE_CHECKING:
-    from ..catalog import Catalog
+    pass
 
 SUBMITTED_BY = "readiness probe"
 """``submitted_by`` of every probe record."""
@@ -38,19 +30,6 @@ MAX_TEXT = 300
 
 REDACTED = "REDACTED"
 """What stands in for a secret or a sensitive URL part."""
-
-FIELD_ORDER = (
-    "observed",
-    "kind",
-    "summary",
-    "result",
-    "about",
-    "assess",
-    "details",
-    "observations",
-    "source",
-    "submitted_by",
-)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _SENSITIVE_QUERY = re.compile(
@@ -106,14 +85,6 @@ class Step:
     actual: str
     ok: bool
 
-    def as_data(self) -> dict[str, Any]:
-        return {
-            "check": one_line(self.check),
-            "expected": one_line(self.expected),
-            "actual": one_line(self.actual),
-            "ok": self.ok,
-        }
-
 
 @dataclass(slots=True)
 class Secrets:
@@ -141,7 +112,7 @@ class Secrets:
 class Outcome:
     """What a probe saw. ``result`` is pass only when every step passed."""
 
-    kind: str
+    kind: EvidenceKind
     name: str
     """Basis of the file name (``<date>-<slug of name>.yaml``), e.g. ``tls-gitea-coulomb-social``."""
     summary: str
@@ -153,12 +124,17 @@ class Outcome:
     """Markdown lines (list items, notes)."""
     secrets: Secrets = field(default_factory=Secrets)
 
+    @classmethod
+    def begin(cls, kind: EvidenceKind, name: str, command: list[str]) -> Outcome:
+        """An outcome observed now, with no step yet (the probe fills in its summary at the end)."""
+        return cls(kind=kind, name=name, summary="", command=command, observed=now())
+
     @property
     def passed(self) -> bool:
         return bool(self.steps) and all(step.ok for step in self.steps)
 
     @property
-    def result(self) -> str:
+    def result(self) -> Result:
         return "pass" if self.passed else "fail"
 
     def first_failure(self) -> Step | None:
@@ -179,157 +155,38 @@ def command_line(argv: Sequence[str]) -> str:
 # ---------------------------------------------------------------------- the record
 
 
-def record_data(
+def probe_record(
     outcome: Outcome,
     *,
     about: Iterable[str] = (),
-    assess: Mapping[str, str] | None = None,
+    assess: Mapping[str, GateStatus] | None = None,
     note: str | None = None,
-) -> dict[str, Any]:
-    """The record's fields, scrubbed of the outcome's secrets. ``note`` is a line
-    of Markdown added at the end of the details (where a plan entry came from)."""
+) -> Evidence:
+    """The record of ``outcome``, scrubbed of its secrets. ``note`` is a line of Markdown
+    added at the end of the details (where a plan entry came from). A failing probe
+    assesses no gate ready: such assessments are left out, and the details say so."""
     scrub = outcome.secrets.scrub
     details = [*outcome.details, *([note] if note else [])]
-    data: dict[str, Any] = {
-        "observed": outcome.observed,
-        "kind": outcome.kind,
-        "summary": scrub(one_line(outcome.summary, limit=500)) or f"{outcome.kind} probe",
-        "result": outcome.result,
-    }
-    about = list(about)
-    if about:
-        data["about"] = about
     refused = ready_despite_failure(outcome.result, assess or {})
-    assess = {gate: status for gate, status in (assess or {}).items() if gate not in refused}
-    if assess:
-        data["assess"] = assess
     if refused:
         details.append(f"- Not assessed ready, because the probe failed: {', '.join(refused)}")
-    if details:
-        data["details"] = scrub("\n".join(details)) + "\n"
-    data["observations"] = [
-        {key: scrub(value) if isinstance(value, str) else value for key, value in step.as_data().items()}
-        for step in outcome.steps
-    ]
-    data["source"] = scrub(command_line(outcome.command))
-    data["submitted_by"] = SUBMITTED_BY
-    return data
-
-
-def render(data: dict[str, Any]) -> str:
-    """The file text of a probe record, through the dumper of ``readiness evidence new``.
-
-    Like :func:`generator.authoring.render_record` the text is parsed again with
-    the strict loader and must give back ``data`` exactly, and the record must
-    satisfy the :class:`~generator.models.Evidence` model; anything else is a bug.
-    """
-    from pydantic import ValidationError
-
-    from ..authoring import SCHEMA_COMMENT, _Literal, _Quoted
-    from ..models import Evidence
-
-    ordered = {key: data[key] for key in FIELD_ORDER if key in data}
-    unknown = set(data) - set(ordered)
-    if unknown:
-        raise ValueError(f"fields the probe writer does not know: {sorted(unknown)}")
-    marked: dict[str, Any] = {}
-    for key, value in ordered.items():
-        if key == "details":
-            marked[key] = _Literal(value)
-        elif key == "observations":
-            marked[key] = [{k: v if isinstance(v, bool) else _Quoted(v) for k, v in item.items()} for item in value]
-        elif key == "about":
-            marked[key] = [_Quoted(item) for item in value]
-        elif key == "assess":
-            marked[key] = {_Quoted(k): _Quoted(v) for k, v in value.items()}
-        elif isinstance(value, str):
-            marked[key] = _Quoted(value)
-        else:
-            marked[key] = value
-    body = yaml.dump(
-        marked, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=1 << 30, default_flow_style=False
-    )
-    text = f"{SCHEMA_COMMENT}\n{body}"
-    problems: list[Problem] = []
-    parsed = yamlstrict.parse(text, "<probe record>", problems)
-    if parsed is None or problems or parsed.value != ordered:
-        raise AssertionError(f"the probe record does not read back as written: {problems or parsed}")
-    try:
-        Evidence.model_validate(parsed.value)
-    except ValidationError as exc:  # pragma: no cover - a bug, not a user error
-        raise AssertionError(f"the probe record is not a valid evidence record: {exc}") from None
-    return text
-
-
-_DUMPER: type[yaml.SafeDumper] | None = None
-
-
-def _dumper() -> type[yaml.SafeDumper]:
-    """The evidence writer's dumper, plus UTC times written as ``2026-06-14T09:30:00Z``."""
-    global _DUMPER
-    if _DUMPER is None:
-        from ..authoring import _Dumper
-
-        class _ProbeDumper(_Dumper):
-            pass
-
-        def represent_time(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
-            utc = value.astimezone(dt.UTC)
-            return dumper.represent_scalar("tag:yaml.org,2002:timestamp", utc.strftime("%Y-%m-%dT%H:%M:%SZ"))
-
-        _ProbeDumper.add_representer(dt.datetime, represent_time)
-        _DUMPER = _ProbeDumper
-    return _DUMPER
-
-
-# ---------------------------------------------------------------------- writing
-
-
-def check_refs(root: Path, about: Sequence[str], assess: dict[str, str]) -> None:
-    """The form of ``--about`` and ``--assess`` values, as ``readiness evidence new``
-    checks them (:class:`~generator.errors.UsageError` naming the option)."""
-    from ..authoring import _check_form
-
-    today = now().date()
-    _check_form(
-        root,
-        kind="note",
-        summary="probe",
+    return Evidence(
+        observed=outcome.observed,
+        kind=outcome.kind,
+        summary=scrub(one_line(outcome.summary, limit=500)) or f"{outcome.kind} probe",
+        result=outcome.result,
         about=list(about),
-        assess=dict(assess),
-        attach=[],
-        observed=today,
-        today=today,
-        details=None,
-        result=None,
-        source=None,
-        submitted_by=None,
-        severity=None,
-        supersedes=[],
-        resolves=[],
+        assess={gate: status for gate, status in (assess or {}).items() if gate not in refused},
+        details=scrub("\n".join(details)) + "\n" if details else None,
+        observations=[
+            Observation(
+                check=scrub(one_line(step.check)),
+                expected=scrub(one_line(step.expected)),
+                actual=scrub(one_line(step.actual)),
+                ok=step.ok,
+            )
+            for step in outcome.steps
+        ],
+        source=scrub(command_line(outcome.command)),
+        submitted_by=SUBMITTED_BY,
     )
-
-
-def resolve_refs(catalog: Catalog, about: Sequence[str], assess: dict[str, str]) -> tuple[list[str], dict[str, str]]:
-    """``--about`` and ``--assess`` resolved against the catalog (aliases followed,
-    repeats dropped); :class:`~generator.errors.ReadinessError` naming the option."""
-    from ..authoring import _check_catalog
-
-    data: dict[str, Any] = {}
-    _check_catalog(catalog, data, about=list(about), assess=dict(assess), supersedes=[], resolves=[])
-    return list(data.get("about", [])), dict(data.get("assess", {}))
-
-
-def write(root: Path, catalog: Catalog, data: dict[str, Any], name: str) -> Path:
-    """Write the record to a new file ``evidence/<year>/<date>-<slug>.yaml``; returns its path.
-
-    Raises :class:`~generator.errors.ReadinessError` (and leaves nothing behind)
-    when the file cannot be written or the catalog does not validate with it.
-    """
-    from ..authoring import slugify, write_record_file
-
-    text = render(data)
-    observed: dt.datetime = data["observed"]
-    date = observed.date()
-    directory = Path(root) / "evidence" / str(date.year)
-    return write_record_file(root, catalog, directory, f"{date.isoformat()}-{slugify(name, data['kind'])}", text)

@@ -18,18 +18,22 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import socket
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Self
 
-from cryptography import x509
-from cryptography.x509.oid import ExtensionOID
+from pydantic import Field, model_validator
 
 from ..errors import UsageError
-from .http import DEFAULT_TIMEOUT, tls_trust
-from .net import classify, tls_context
-from .record import Outcome, Step, now, one_line
+from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields
+from .http import tls_trust
+from .record import Outcome, Step, one_line
+
+if TYPE_CHECKING:
+    import ssl
+
+    import click
+    from cryptography import x509
 
 DEFAULT_MIN_DAYS = 14
 
@@ -53,6 +57,52 @@ class TlsSpec:
         if self.ca is not None:
             argv += ["--ca", str(self.ca)]
         return [*argv, "--timeout", f"{self.timeout:g}"]
+
+
+class TlsFields(ProbeFields):
+    """A tls probe's fields in the plan."""
+
+    host: str = Field(description="tls: HOST[:PORT] (default port 443).")
+    min_days: Annotated[int, Field(ge=0)] = Field(DEFAULT_MIN_DAYS, description="tls: least days until expiry (14).")
+
+    @model_validator(mode="after")
+    def _a_target(self) -> Self:
+        try:
+            parse_target(self.host, "host")
+        except UsageError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
+def _plan(fields: TlsFields, settings: PlanSettings) -> TlsSpec:
+    host, port = parse_target(fields.host, "host")
+    return TlsSpec(host, port, fields.min_days, settings.ca, settings.timeout)
+
+
+def _cli(target: str, min_days: int, ca: Path | None, timeout: float) -> TlsSpec:
+    """Check a TLS certificate: trust, name, expiry.
+
+    Kind tls-verified. The chain must be trusted, the certificate must name HOST,
+    and it must be valid for at least --min-days more days. PORT defaults to 443.
+    """
+    host, port = parse_target(target)
+    return TlsSpec(host, port, min_days, ca, timeout)
+
+
+def _params() -> list[click.Parameter]:
+    import click
+
+    return [
+        click.Argument(["target"], metavar="HOST[:PORT]"),
+        click.Option(
+            ["--min-days"],
+            type=click.IntRange(min=0),
+            default=DEFAULT_MIN_DAYS,
+            show_default=True,
+            metavar="N",
+            help="Least days until expiry.",
+        ),
+    ]
 
 
 def parse_target(value: str, option: str = "HOST[:PORT]") -> tuple[str, int]:
@@ -85,6 +135,9 @@ def parse_target(value: str, option: str = "HOST[:PORT]") -> tuple[str, int]:
 
 def names_of(cert: x509.Certificate) -> list[str]:
     """The subjectAltName entries that name a host: ``DNS:...`` and ``IP:...``."""
+    from cryptography import x509
+    from cryptography.x509.oid import ExtensionOID
+
     try:
         san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
     except x509.ExtensionNotFound:
@@ -121,6 +174,8 @@ def matching_name(host: str, names: list[str]) -> str | None:
 
 def _handshake(host: str, port: int, context: ssl.SSLContext, timeout: float) -> tuple[str, bytes]:
     """Connect and shake hands; returns the protocol and cipher, and the peer's DER certificate."""
+    import socket
+
     server_hostname = None
     try:
         ipaddress.ip_address(host)
@@ -142,11 +197,14 @@ def _moment(value: dt.datetime) -> str:
 
 def probe_tls(spec: TlsSpec) -> Outcome:
     """Run the tls probe; never raises for what the network does."""
-    observed = now()
+    import ssl
+
+    from cryptography import x509
+
+    from .net import classify, tls_context
+
     target = spec.target
-    outcome = Outcome(
-        kind="tls-verified", name=f"tls-{spec.host}", summary="", command=spec.command(), observed=observed
-    )
+    outcome = Outcome.begin("tls-verified", f"tls-{spec.host}", spec.command())
     steps = outcome.steps
     handshake = f"TLS handshake with {target}"
     try:
@@ -214,3 +272,6 @@ def probe_tls(spec: TlsSpec) -> Outcome:
         problems = [f"{step.check} {step.actual}" for step in steps if not step.ok]
         outcome.summary = f"TLS certificate of {target}: {'; '.join(problems)}"
     return outcome
+
+
+PROBE = Probe("tls", "a", fields=TlsFields, from_plan=_plan, run=probe_tls, params=_params, from_cli=_cli)

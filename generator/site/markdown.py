@@ -22,9 +22,9 @@ import jinja2
 from markupsafe import Markup
 
 from ..asof import format_moment
-from ..authoring import SCHEMA_COMMENT
 from ..catalog import Catalog
 from ..git import Commit
+from ..recordfile import SCHEMA_COMMENT
 from ..status import Derived
 from ..textsafe import (
     front_matter_title,

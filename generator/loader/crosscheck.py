@@ -1,0 +1,210 @@
+"""Cross-checks: what no single record can say about itself. Ids are unique, references
+resolve (through aliases), gate requirements have no cycles, attachments are sound."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from ..catalog import Catalog, Origin
+from ..checks import check_field_problem
+from ..models import Evidence, Gate, Service, observed_moment
+from .attachments import attachment_case, check_attachment
+from .messages import Loc, suggest
+from .state import Run
+
+
+def register(run: Run, catalog: Catalog, kind: str, ident: str, aliases: list[str], origin: Origin) -> bool:
+    """Take the id and aliases of a record of ``kind``; ``False`` (and a problem) when the id is taken."""
+    table = catalog.table(kind)
+    key = (kind, ident)
+    if ident in table or ident in catalog.aliases.get(kind, {}):
+        first = catalog.origins.get(key) or catalog.origins.get((kind, catalog.aliases[kind][ident]))
+        where = f" (first in {first.path})" if first else ""
+        run.add(origin, ("id",), f"duplicate {kind} id '{ident}'{where}: ids must be unique")
+        return False
+    catalog.origins[key] = origin
+    alias_map = catalog.aliases.setdefault(kind, {})
+    for index, alias in enumerate(aliases):
+        if alias in table or alias in alias_map or alias == ident:
+            run.add(origin, ("aliases", index), f"alias '{alias}' is already a {kind} id or alias")
+            continue
+        alias_map[alias] = ident
+    return True
+
+
+class _Refs:
+    """Resolves references, reporting each that names nothing (unless it names a broken record)."""
+
+    def __init__(self, run: Run, catalog: Catalog) -> None:
+        self.run = run
+        self.catalog = catalog
+
+    def __call__(self, kind: str, ident: str, origin: Origin, loc: Loc, *, key: bool = False) -> str | None:
+        canonical = self.catalog.resolve(kind, ident)
+        if canonical is None and ident not in self.run.broken.get(kind, ()):
+            known = list(self.catalog.table(kind)) + list(self.catalog.aliases.get(kind, {}))
+            self.run.add(origin, loc, f"unknown {kind} '{ident}'{suggest(ident, known)}", key=key)
+        return canonical
+
+
+def cross_check(run: Run, catalog: Catalog, now: dt.datetime) -> None:
+    """Every cross-check of the catalog."""
+    ref = _Refs(run, catalog)
+    origins = catalog.origins
+    cache = run.cache
+    # Records that passed in the previous load of a history need no second look while
+    # nothing they could reference disappeared (records are immutable, identity is the key).
+    verified: dict[int, tuple[str, str]] = cache.verified if cache is not None else {}
+    reuse = cache is not None and cache.stable(catalog)
+
+    def done(kind: str, ident: str, record: object, before: int) -> None:
+        if cache is not None and len(run.problems) == before:
+            verified[id(record)] = (kind, ident)
+
+    for env_id, env in catalog.environments.items():
+        if env.owner is not None:
+            ref("repo", env.owner, origins[("environment", env_id)], ("owner",))
+
+    for service_id, service in catalog.services.items():
+        if reuse and verified.get(id(service)) == ("service", service_id):
+            continue
+        before = len(run.problems)
+        _check_service(run, ref, service_id, service, origins[("service", service_id)])
+        done("service", service_id, service, before)
+
+    for gate_id, gate in catalog.gates.items():
+        if reuse and verified.get(id(gate)) == ("gate", gate_id):
+            continue
+        before = len(run.problems)
+        _check_gate(run, ref, gate, origins[("gate", gate_id)])
+        done("gate", gate_id, gate, before)
+    _cycles(run, catalog)
+
+    for wave_id, wave in catalog.waves.items():
+        origin = origins[("wave", wave_id)]
+        for index, gate_ref in enumerate(wave.gates):
+            ref("gate", gate_ref, origin, ("gates", index))
+        for index, service_ref in enumerate(wave.services or []):
+            ref("service", service_ref, origin, ("services", index))
+
+    for evidence_id, record in catalog.evidence.items():
+        origin = origins[("evidence", evidence_id)]
+        if reuse and verified.get(id(record)) == ("evidence", evidence_id):
+            for index, attachment in enumerate(record.attachments or []):
+                check_attachment(run, origin, index, attachment.path, attachment.sha256)
+            continue
+        before = len(run.problems)
+        _check_evidence(run, catalog, ref, evidence_id, record, origin, now)
+        done("evidence", evidence_id, record, before)
+    attachment_case(run, catalog)
+
+
+def _check_service(run: Run, ref: _Refs, service_id: str, service: Service, origin: Origin) -> None:
+    if service.owner is not None:
+        ref("repo", service.owner, origin, ("owner",))
+    for d_index, deployment in enumerate(service.deployments or []):
+        ref("environment", deployment.environment, origin, ("deployments", d_index, "environment"))
+    for s_index, store in enumerate(service.stores or []):
+        if store.backup is not None and store.backup.owner is not None:
+            ref("repo", store.backup.owner, origin, ("stores", s_index, "backup", "owner"))
+    for index, other in enumerate(service.depends_on or []):
+        target = ref("service", other, origin, ("depends_on", index))
+        if target == service_id:
+            run.add(origin, ("depends_on", index), "a service cannot depend on itself")
+
+
+def _check_gate(run: Run, ref: _Refs, gate: Gate, origin: Origin) -> None:
+    for index, owner in enumerate(gate.owners):
+        ref("repo", owner, origin, ("owners", index))
+    for index, required in enumerate(gate.requires):
+        ref("gate", required, origin, ("requires", index))
+    if gate.service is not None:
+        ref("service", gate.service, origin, ("service",))
+    for c_index, check in enumerate(gate.checks):
+        for f_index, name in enumerate(check.fields or []):
+            message = check_field_problem(check.select, name)
+            if message:
+                run.add(origin, ("checks", c_index, "fields", f_index), message)
+        for key in check.where or {}:
+            message = check_field_problem(check.select, key, top_level=True)
+            if message:
+                run.add(origin, ("checks", c_index, "where", key), message, key=True)
+        if check.max_age_days is not None and check.evidence is None:
+            run.add(
+                origin,
+                ("checks", c_index, "max_age_days"),
+                "max_age_days applies to the check's evidence: add 'evidence: <kind>' or remove it",
+            )
+        if not check.fields and check.evidence is None:
+            run.add(origin, ("checks", c_index), "a check needs 'fields', 'evidence' or both")
+
+
+def _cycles(run: Run, catalog: Catalog) -> None:
+    """Report each cycle in gate ``requires`` once, at the gate that closes it."""
+    state: dict[str, int] = {}
+    for start in sorted(catalog.gates):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(catalog.gates[start].requires))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            gate_id, children = stack[-1]
+            for child in children:
+                target = catalog.resolve("gate", child)
+                if target is None:
+                    continue
+                if state.get(target) == 1:
+                    cycle = [*path[path.index(target) :], target]
+                    origin = catalog.origins[("gate", gate_id)]
+                    index = catalog.gates[gate_id].requires.index(child)
+                    run.add(origin, ("requires", index), f"requires forms a cycle: {' -> '.join(cycle)}")
+                    continue
+                if not state.get(target):
+                    state[target] = 1
+                    path.append(target)
+                    stack.append((target, iter(catalog.gates[target].requires)))
+                    break
+            else:
+                state[gate_id] = 2
+                path.pop()
+                stack.pop()
+
+
+def _check_evidence(
+    run: Run,
+    catalog: Catalog,
+    ref: _Refs,
+    evidence_id: str,
+    record: Evidence,
+    origin: Origin,
+    now: dt.datetime,
+) -> None:
+    """Every cross-check of one evidence record."""
+    if observed_moment(record.observed) > now:
+        run.add(
+            origin,
+            ("observed",),
+            f"observed {record.observed.isoformat()} is in the future: evidence records facts already seen",
+        )
+    for index, about in enumerate(record.about):
+        kind, _, ident = about.partition(":")
+        ref(kind, ident, origin, ("about", index))
+    for gate_ref in record.assess:
+        ref("gate", gate_ref, origin, ("assess", gate_ref), key=True)
+    for index, other in enumerate(record.supersedes):
+        if other == evidence_id:
+            run.add(origin, ("supersedes", index), "a record cannot supersede itself")
+        else:
+            ref("evidence", other, origin, ("supersedes", index))
+    for index, other in enumerate(record.resolves):
+        target = ref("evidence", other, origin, ("resolves", index))
+        if target is not None and catalog.evidence[target].kind != "risk-raised":
+            run.add(
+                origin,
+                ("resolves", index),
+                f"'{other}' is a {catalog.evidence[target].kind} record: resolves closes risk-raised records only",
+            )
+    for index, attachment in enumerate(record.attachments or []):
+        check_attachment(run, origin, index, attachment.path, attachment.sha256)

@@ -1,0 +1,91 @@
+"""What each record file holds: its records validated against their models, or its problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from yaml.nodes import Node
+
+from .. import yamlstrict
+from ..catalog import Origin
+from ..errors import Problem
+from ..kinds import Kind, kinds_inside
+from ..probes.planschema import NOT_A_PLAN, Plan
+from ..tree import Tree
+from .files import FileResult, read
+from .messages import locate, validate_document
+
+
+def list_file(tree: Tree, rel: str, model: type[BaseModel], kind: str) -> FileResult:
+    """A file holding a list of records (``data/gates.yaml``), each named by its id."""
+    result = FileResult()
+    parsed = read(tree, rel, result.problems, result.secrets)
+    if parsed is None or parsed.value is yamlstrict.INVALID or parsed.value is None:
+        return result
+    if not isinstance(parsed.value, list):
+        result.problems.append(
+            locate(Origin(rel), (), parsed.node, "expected a list of records (each starting with '- id: ...')")
+        )
+        return result
+    for index, item in enumerate(parsed.value):
+        label = item.get("id") if isinstance(item, dict) else None
+        origin = Origin(rel, (index,), label if isinstance(label, str) and len(label) <= 64 else None)
+        record, problems = validate_document(parsed.node, item, model, origin)
+        result.problems.extend(problems)
+        if record is not None:
+            result.records.append((record, origin))
+        else:
+            result.add_broken(kind, item)
+    return result
+
+
+def one_file(tree: Tree, rel: str, kind: Kind[Any]) -> FileResult:
+    """A file holding one record of ``kind`` (a service, an evidence record)."""
+    result = FileResult()
+    stem = rel.rsplit("/", 1)[1][: -len(".yaml")]
+    parsed = read(tree, rel, result.problems, result.secrets)
+    value = parsed.value if parsed is not None else yamlstrict.INVALID
+    node = parsed.node if parsed is not None else None
+    record = None
+    if value is not yamlstrict.INVALID:
+        if not isinstance(value, dict):
+            result.problems.append(locate(Origin(rel), (), node, "expected a mapping of fields (key: value)"))
+        else:
+            record, problems = validate_document(node, value, kind.model, Origin(rel))
+            (result.problems if record is None else result.held).extend(problems)
+            if record is None:
+                result.add_broken(kind.name, value)
+                for inner in kinds_inside(kind):
+                    items = value.get(inner.layout.path)
+                    for item in items if isinstance(items, list) else []:
+                        result.add_broken(inner.name, item)
+    if record is None:
+        result.broken.append((kind.name, stem))
+    else:
+        result.records.append((record, Origin(rel)))
+    return result
+
+
+def plan_file(tree: Tree, rel: str) -> FileResult:
+    """The optional probe plan: validated and scanned for secrets like every record file."""
+    result = FileResult()
+    parsed = read(tree, rel, result.problems, result.secrets)
+    if parsed is None or parsed.value is yamlstrict.INVALID or parsed.value is None:
+        return result
+    if not isinstance(parsed.value, dict):
+        result.problems.append(locate(Origin(rel), (), parsed.node, NOT_A_PLAN))
+        return result
+    plan, problems = plan_document(rel, parsed.node, parsed.value)
+    result.problems.extend(problems)
+    if plan is not None:
+        result.records.append((plan, Origin(rel)))
+    return result
+
+
+def plan_document(rel: str, node: Node | None, value: object) -> tuple[Plan | None, list[Problem]]:
+    """A probe plan's mapping validated as a :class:`Plan`, with its credential bindings checked."""
+    plan, problems = validate_document(node, value, Plan, Origin(rel))
+    if plan is not None:
+        problems += [locate(Origin(rel), loc, node, message) for loc, message in plan.credential_problems()]
+    return plan, problems

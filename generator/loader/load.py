@@ -1,0 +1,159 @@
+"""The whole load: every record file of a tree, validated, registered and cross-checked."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..catalog import Catalog, Origin
+from ..errors import Problem, UsageError, ValidationFailed
+from ..kinds import EVIDENCE, KINDS, SERVICE, Kind, R
+from ..models import AllowedSecret, is_slug, reserved_reason
+from ..probes.planschema import DEFAULT_PLAN
+from ..tree import Entry, Tree, WorkTree
+from .crosscheck import cross_check, register
+from .documents import list_file, one_file, plan_file
+from .files import ParseCache, cached, discover
+from .state import Run
+
+ALLOWED_SECRETS = "data/allowed-secrets.yaml"
+
+
+def load_catalog(root: Path, *, now: dt.datetime | None = None) -> Catalog:
+    """Load, validate and cross-check every record in the work tree under ``root``.
+
+    ``now`` is the real present (records observed after it are typos); it is
+    not the as-of moment, which only filters records when deriving.
+    """
+    root = Path(root)
+    if not (root / "data").is_dir():
+        raise UsageError(f"no data/ directory in {root}: run from the repository root or pass --root")
+    return load_tree(WorkTree(root), root, now=now)
+
+
+def load_tree(tree: Tree, root: Path, *, now: dt.datetime | None = None, cache: ParseCache | None = None) -> Catalog:
+    """Load, validate and cross-check the records of any tree (the work tree or a revision)."""
+    with _no_cyclic_gc():
+        return _load(tree, root, now or dt.datetime.now(dt.UTC), cache)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Loading makes hundreds of thousands of acyclic objects; the cyclic collector
+    would walk them again and again for nothing. Reference counting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # the catalog lives as long as the run: keep it out of later collections
+        if enabled:
+            gc.enable()
+
+
+def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) -> Catalog:
+    run = Run(tree=tree, cache=cache)
+    catalog = Catalog(root=root)
+    run.allowed = [allowed for allowed, _ in _list(run, ALLOWED_SECRETS, AllowedSecret, "allowed-secret")]
+    for kind in KINDS:
+        if kind.layout.form != "list":
+            continue
+        table = kind.table(catalog)
+        for record, origin in _list(run, kind.layout.path, kind.model, kind.name):
+            if register(run, catalog, kind.name, record.id, record.aliases, origin):
+                table[record.id] = record
+
+    plan = tree.entry(DEFAULT_PLAN.as_posix())
+    if plan is not None and plan.kind == "file":
+        for validated, _ in run.take(cached(cache, plan, lambda: plan_file(run.tree, DEFAULT_PLAN.as_posix()))):
+            catalog.credential_origins = {name: tuple(urls) for name, urls in sorted(validated.credentials.items())}
+
+    service_files, evidence_files = discover(tree, run.problems)
+    for entry in service_files:
+        _service(run, catalog, entry)
+    for entry in evidence_files:
+        _evidence(run, catalog, entry)
+
+    cross_check(run, catalog, now)
+    if run.problems:
+        raise ValidationFailed(run.problems)
+    return catalog
+
+
+def _list(run: Run, rel: str, model: type[BaseModel], kind: str) -> list[tuple[Any, Origin]]:
+    """The records of a list file (none when it is absent)."""
+    entry = run.tree.entry(rel)
+    if entry is None or entry.kind == "dir":
+        return []
+    if entry.kind != "file":
+        run.problems.append(Problem(rel, 1, 1, "record files must be regular files, not links"))
+        return []
+    return run.take(cached(run.cache, entry, lambda: list_file(run.tree, rel, model, kind)))
+
+
+def _one(run: Run, entry: Entry, kind: Kind[R]) -> tuple[R | None, list[Problem]]:
+    """The record of a file that holds one (``None`` when it did not validate), and the
+    problems to report once it is in the catalog."""
+    result = cached(run.cache, entry, lambda: one_file(run.tree, entry.rel, kind))
+    if result.problems or result.broken or result.secrets:
+        run.take(result)
+    records = result.records
+    return (records[0][0] if records else None), result.held
+
+
+def _service(run: Run, catalog: Catalog, entry: Entry) -> None:
+    """A service file: the service, named by the file, and the stores in it."""
+    service, held = _one(run, entry, SERVICE)
+    if service is None:
+        return
+    origin = Origin(entry.rel)
+    stem = entry.name[: -len(".yaml")]
+    if service.id != stem:
+        run.add(origin, ("id",), f"id '{service.id}' must equal the file name '{stem}': rename one of them")
+        return
+    if not register(run, catalog, "service", service.id, service.aliases, origin):
+        return
+    catalog.services[service.id] = service
+    run.problems.extend(held)
+    for index, store in enumerate(service.stores or []):
+        store_origin = Origin(entry.rel, ("stores", index))
+        if register(run, catalog, "store", store.id, store.aliases, store_origin):
+            catalog.stores[store.id] = store
+            catalog.store_service[store.id] = service.id
+
+
+def _evidence(run: Run, catalog: Catalog, entry: Entry) -> None:
+    """An evidence file: the record, whose id is the file name."""
+    rel = entry.rel
+    stem = entry.name[: -len(".yaml")]
+    if not _valid_slug(stem):
+        run.problems.append(
+            Problem(rel, 1, 1, f"file name '{stem}' is not a valid evidence id: use lowercase letters, digits and '-'")
+        )
+        return
+    reserved = reserved_reason(stem)
+    if reserved is not None:
+        run.problems.append(Problem(rel, 1, 1, f"evidence id '{stem}' (the file name) {reserved}"))
+        return
+    record, held = _one(run, entry, EVIDENCE)
+    if record is None:
+        return
+    if ("evidence", stem) in catalog.origins:
+        first = catalog.origins[("evidence", stem)].path
+        run.problems.append(Problem(rel, 1, 1, f"duplicate evidence id '{stem}' (first in {first}): rename one file"))
+        return
+    catalog.origins[("evidence", stem)] = Origin(rel)
+    catalog.evidence[stem] = record
+    run.problems.extend(held)
+
+
+@functools.lru_cache(maxsize=65536)
+def _valid_slug(text: str) -> bool:
+    return is_slug(text)
