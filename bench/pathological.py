@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.models import MAX_MARKDOWN
+from generator.records.models import MAX_MARKDOWN
 
 SIZE = MAX_MARKDOWN
 

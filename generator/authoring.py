@@ -1,8 +1,8 @@
 """Write a new evidence record: the logic behind ``readiness evidence new``.
 
 :func:`new_evidence` checks every value first (its form, then against the
-loaded catalog), builds the :class:`~generator.models.Evidence` record, copies
-the attachments, and writes the record through :mod:`generator.recordfile` (the
+loaded catalog), builds the :class:`~generator.records.models.Evidence` record, copies
+the attachments, and writes the record through :mod:`generator.records.recordfile` (the
 writer the probes use too), which loads the whole catalog again. When anything
 fails nothing is left behind: copied attachments, the record and the
 directories made for them are removed again. Nothing is ever overwritten: a
@@ -29,10 +29,10 @@ from typing import Any, TypedDict, Unpack
 
 from pydantic import ValidationError
 
-from . import loader, yamlstrict
 from .errors import UsageError
-from .loader.messages import suggest
-from .models import (
+from .records import loader, yamlstrict
+from .records.loader.messages import suggest
+from .records.models import (
     EVIDENCE_KINDS,
     LINE_PATTERN,
     RESULTS,
@@ -43,7 +43,7 @@ from .models import (
     evidence_rule_breaches,
     is_slug,
 )
-from .recordfile import Undo, create_new, write_evidence
+from .records.recordfile import Undo, create_new, write_evidence
 from .references import reference_problems, resolve_references, statuses
 
 _LINE_RE = re.compile(LINE_PATTERN)

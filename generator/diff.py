@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from .asof import format_moment
-from .catalog import Catalog
+from .engine.status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive
 from .errors import Problem, UsageError, ValidationFailed
 from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
-from .kinds import KINDS
-from .loader import ParseCache, load_tree
 from .probes.web import origin
-from .status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive
+from .records.catalog import Catalog
+from .records.kinds import KINDS
+from .records.loader import ParseCache, load_tree
+from .records.tree import Tree, WorkTree
 from .textsafe import md_code, md_fence, md_forge_text, terminal_text
-from .tree import Tree, WorkTree
 
 WORK_TREE = "work tree"
 

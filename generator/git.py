@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import ReadinessError, UsageError
-from .tree import ROOTS, Entry, EntryKind, TooLarge
+from .records.tree import ROOTS, Entry, EntryKind, TooLarge
 
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 """A full object id (SHA-1 or SHA-256)."""
@@ -302,7 +302,7 @@ class Blobs:
 
 
 class GitTree:
-    """The records as of one commit (a :class:`~generator.tree.Tree`), kept up to date change by change.
+    """The records as of one commit (a :class:`~generator.records.tree.Tree`), kept up to date change by change.
 
     Built once from ``git ls-tree`` (or empty), then moved forward with the
     changes of each commit (``apply``), so walking a long history never lists

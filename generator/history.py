@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .asof import format_moment
-from .checks import CheckCache
+from .engine.checks import CheckCache
+from .engine.status import derive
 from .errors import Problem, ValidationFailed
 from .git import Blobs, Commit, GitTree, first_parent_log, unavailable_reason
-from .loader import ParseCache, load_tree
-from .status import derive
+from .records.loader import ParseCache, load_tree
 from .textsafe import terminal_text
 
 

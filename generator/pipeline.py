@@ -12,13 +12,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import Catalog
 from .diff import compute_diff
+from .engine.status import Derived, derive
 from .git import head_commit
 from .history import History, compute_history
-from .loader import load_catalog
+from .records.catalog import Catalog
+from .records.loader import load_catalog
 from .site.markdown import Rendered, SiteInfo, render_site
-from .status import Derived, derive
 
 
 @dataclass(frozen=True, slots=True)

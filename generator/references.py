@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .catalog import Catalog
 from .errors import ReadinessError, UsageError
-from .loader.messages import suggest
-from .models import GATE_STATUSES, REF_KINDS, GateStatus, is_gate_id, is_gate_status, is_ref
+from .records.catalog import Catalog
+from .records.loader.messages import suggest
+from .records.models import GATE_STATUSES, REF_KINDS, GateStatus, is_gate_id, is_gate_status, is_ref
 
 
 def check_reference_forms(about: Sequence[str], assess: Mapping[str, str]) -> dict[str, GateStatus]:

@@ -14,11 +14,11 @@ from typing import Any
 import yaml
 
 from generator.asof import parse_as_of
-from generator.loader import load_catalog
+from generator.engine.status import derive
+from generator.records.loader import load_catalog
 from generator.site import urls
 from generator.site.api import API_ROOT, SCHEMAS
 from generator.site.markdown import SiteInfo, render_site
-from generator.status import derive
 from tests.conftest import write_files
 from tests.golden_cases import GOLDEN
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import yaml
 
 from generator.asof import parse_as_of
-from generator.catalog import Catalog
+from generator.engine.status import Derived
 from generator.pipeline import Model, build_model, render
+from generator.records.catalog import Catalog
 from generator.site.markdown import Rendered, SiteInfo
-from generator.status import Derived
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

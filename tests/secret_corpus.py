@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from generator.secrets import Finding, fingerprint, mask, scan
+from generator.records.secrets import Finding, fingerprint, mask, scan
 
 _rng = random.Random(20260614)
 
@@ -464,15 +464,15 @@ def _yaml_folded(text: str) -> str:
 
 
 def _scan_record_text(record: str) -> list[Finding]:
-    from generator import yamlstrict
-    from generator.scantext import scan_record
+    from generator.records import yamlstrict
+    from generator.records.scantext import scan_record
 
     parsed = yamlstrict.parse(record, "corpus.yaml", [])
     return scan_record(record, parsed.node if parsed is not None else None)
 
 
 def _scan_attached(name: str, data: bytes) -> list[Finding]:
-    from generator.scantext import scan_attachment
+    from generator.records.scantext import scan_attachment
 
     return list(scan_attachment(name, data, text_by_name=True).findings)
 
@@ -490,7 +490,7 @@ DECODINGS: dict[str, Callable[[str], list[Finding]]] = {
     ),
 }
 """How the loader reads a value before scanning it: each positive, in its plain text, is written
-this way and must still be found (the decoding is generator/scantext.py's)."""
+this way and must still be found (the decoding is generator/records/scantext.py's)."""
 
 
 def decoded_cases() -> list[Case]:

@@ -13,15 +13,15 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator import loader, models
+from generator.records import loader, models
 from generator.authoring import new_evidence, parse_assess
 from generator.cli import evidence as cli_evidence
 from generator.cli import main
 from generator.cli.evidence import evidence
 from generator.errors import Problem, ReadinessError, UsageError, ValidationFailed
-from generator.loader import load_catalog
-from generator.models import EVIDENCE_KINDS, Evidence, GateStatus
-from generator.recordfile import SCHEMA_COMMENT, render_evidence, slugify
+from generator.records.loader import load_catalog
+from generator.records.models import EVIDENCE_KINDS, Evidence, GateStatus
+from generator.records.recordfile import SCHEMA_COMMENT, render_evidence, slugify
 
 TODAY = dt.date(2026, 6, 20)
 
@@ -520,7 +520,7 @@ def test_a_failed_write_removes_the_copied_attachments(root: Path, monkeypatch: 
     def fail(*args: object) -> Path:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("generator.recordfile._record_path", fail)
+    monkeypatch.setattr("generator.records.recordfile._record_path", fail)
     with pytest.raises(ReadinessError, match=r"cannot write the record: .*No space left on device"):
         write(root, attach=[attachment])
     assert listing(root) == before

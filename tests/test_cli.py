@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.schema import schemas
+from generator.records.schema import schemas
 from tests.conftest import REPO, Result
 
 Cli = Callable[..., Result]

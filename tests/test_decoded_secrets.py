@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import yamlstrict
+from generator.records import yamlstrict
 from generator.errors import Problem, ValidationFailed
-from generator.loader import load_catalog
-from generator.scantext import decode_text, scan_attachment
-from generator.secrets import fingerprint
+from generator.records.loader import load_catalog
+from generator.records.scantext import decode_text, scan_attachment
+from generator.records.secrets import fingerprint
 from tests.conftest import Result
 
 Cli = Callable[..., Result]

@@ -32,8 +32,8 @@ from hypothesis.control import current_build_context
 
 from generator.asof import parse_as_of
 from generator.errors import ReadinessError, ValidationFailed
-from generator.loader import load_catalog
 from generator.mkdocs.build import build_site
+from generator.records.loader import load_catalog
 from tests.conftest import MINIMAL, REPO, write_files
 from tests.test_site import parse_html
 
@@ -525,8 +525,8 @@ def test_any_attachment_bytes_end_in_findings_or_a_refusal(
 ) -> None:
     if budget.spent():
         return
-    from generator.loader import TEXT_ATTACHMENT_TYPES
-    from generator.scantext import scan_attachment
+    from generator.records.loader import TEXT_ATTACHMENT_TYPES
+    from generator.records.scantext import scan_attachment
 
     scanned = scan_attachment("x" + suffix, prefix + b"".join(parts), text_by_name=suffix in TEXT_ATTACHMENT_TYPES)
     assert scanned.refused is None or scanned.refused.startswith(("is ", "holds ")), scanned.refused

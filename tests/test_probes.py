@@ -25,15 +25,15 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator import yamlstrict
+from generator.records import yamlstrict
 from generator.cli import main
 from generator.cli.probe import probe
 from generator.errors import Problem
-from generator.loader import load_catalog
-from generator.models import Evidence
 from generator.probes.oci import CONFIG, LAYER, OCI_MANIFEST, sha256
 from generator.probes.plan import load_plan, resolve_plan
 from generator.probes.planschema import Plan
+from generator.records.loader import load_catalog
+from generator.records.models import Evidence
 from tests.conftest import REPO, run_cli
 from tests.probe_servers import (
     BearerRegistry,
@@ -978,7 +978,7 @@ def test_defaults_in_the_cli_are_the_probes() -> None:
 
 def test_every_text_of_a_record_is_scrubbed_of_the_secrets() -> None:
     from generator.probes.record import Outcome, Secrets, Step, probe_record
-    from generator.recordfile import render_evidence
+    from generator.records.recordfile import render_evidence
 
     secrets = Secrets()
     secrets.add(PASSWORD)

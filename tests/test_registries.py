@@ -1,4 +1,4 @@
-"""The registries everything else is derived from: the entity kinds (generator.kinds), the record
+"""The registries everything else is derived from: the entity kinds (generator.records.kinds), the record
 rules of the Evidence model, the one record writer, and the probes (generator.probes.PROBES)."""
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from generator import kinds
-from generator.catalog import Catalog, Origin
+from generator.records import kinds
 from generator.errors import UsageError
-from generator.loader import load_catalog, validate_document
-from generator.models import REF_KINDS, CheckSelect, CollectBreaches, Evidence, Gate
 from generator.probes import PROBES, http, openapi, registry, tls
 from generator.probes.base import PlanSettings
 from generator.probes.planschema import ProbeEntry
 from generator.probes.record import Outcome, Step, probe_record
 from generator.probes.single import run_single
-from generator.recordfile import render_evidence
+from generator.records.catalog import Catalog, Origin
+from generator.records.loader import load_catalog, validate_document
+from generator.records.models import REF_KINDS, CheckSelect, CollectBreaches, Evidence, Gate
+from generator.records.recordfile import render_evidence
 from tests.conftest import REPO, write_files
 
 NO_NETWORK = ("ssl", "http.client", "cryptography", "generator.probes.net")
@@ -194,7 +194,7 @@ def test_a_plan_entry_holds_every_probes_fields_targets_first() -> None:
 
 def test_the_plan_schema_and_the_loader_load_no_network_code() -> None:
     script = (
-        "import sys, generator.loader, generator.probes.planschema; print(sorted(set(sys.argv[1:]) & set(sys.modules)))"
+        "import sys, generator.records.loader, generator.probes.planschema; print(sorted(set(sys.argv[1:]) & set(sys.modules)))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script, *NO_NETWORK], capture_output=True, text=True, cwd=REPO, check=True

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import secrets
-from generator.secrets import mask, mask_secrets, scan
+from generator.records import secrets
+from generator.records.secrets import mask, mask_secrets, scan
 from tests.secret_corpus import (
     DECODINGS,
     POSITIVES,

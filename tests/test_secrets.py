@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.secrets import fingerprint
+from generator.records.secrets import fingerprint
 from tests.conftest import REPO, Result
 
 Cli = Callable[..., Result]

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from generator.asof import parse_as_of
-from generator.loader import load_catalog
-from generator.status import derive
+from generator.engine.status import derive
+from generator.records.loader import load_catalog
 from tests.conftest import REPO, Result
 
 SEED = REPO / "tests" / "seed" / "ops-hub-readiness-gates.md"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.engine.status import stale_from
 from generator.site import urls
 from generator.site.markdown import render_model
 from generator.site.model import SiteModel, build_model
 from generator.site.report import model_document, model_text, status_document, status_text
-from generator.status import stale_from
 from tests.golden_cases import load_case
 
 

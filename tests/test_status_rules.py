@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.asof import end_of_day, parse_as_of
-from generator.loader import load_catalog
-from generator.status import Derived, derive
+from generator.engine.status import Derived, derive
+from generator.records.loader import load_catalog
 
 GATES_WITH_CHECKS = """\
     - id: T-G01

@@ -15,20 +15,21 @@ from typing import Any
 
 import pytest
 
-from generator.catalog import Catalog
-from generator.checks import (
+from generator.diff import Change as StatusChange
+from generator.diff import Diff, Side, _status_changes, regressed
+from generator.engine.checks import (
     CheckResult,
     check_field_problem,
     evaluate_check,
     field_value,
     is_present,
 )
-from generator.diff import Change as StatusChange
-from generator.diff import Diff, Side, _status_changes, regressed
-from generator.evidence_index import Assessment, build_index
+from generator.engine.evidence_index import Assessment, build_index
+from generator.engine.status import GATE_RANK, WAVE_RANK, GateState, Reason, WaveState
 from generator.git import Blobs, Change, GitTree, first_parent_log
-from generator.models import Check, Environment, Evidence, Gate, Service, Store, Wave
-from generator.status import GATE_RANK, WAVE_RANK, GateState, Reason, WaveState
+from generator.records.catalog import Catalog
+from generator.records.models import Check, Environment, Evidence, Gate, Service, Store, Wave
+from generator.records.tree import Entry, TooLarge
 from generator.textsafe import (
     front_matter_title,
     md_code,
@@ -37,7 +38,6 @@ from generator.textsafe import (
     render_markdown,
     terminal_text,
 )
-from generator.tree import Entry, TooLarge
 
 try:  # the registry probe's OCI helpers may move to their own module
     from generator.probes.oci import parse_challenge  # type: ignore[import-not-found, unused-ignore]

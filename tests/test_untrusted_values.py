@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bench.pathological import cases as pathological_cases
-from generator.models import RESERVED_IDS
+from generator.records.models import RESERVED_IDS
 from tests.test_bad_input import NOTE, assert_problem
 
 Result = Any
@@ -451,7 +451,7 @@ def test_diff_highlights_a_credential_sent_to_a_new_origin(catalog_dir, cli) -> 
 def test_synthetic_catalogs_follow_the_rules(tmp_path) -> None:
     """The benchmark's catalogs are valid records: a rule added to the models must be added to the generator."""
     from bench.synthetic import write_catalog
-    from generator.loader import load_catalog
+    from generator.records.loader import load_catalog
 
     write_catalog(tmp_path / "medium", "medium")
     load_catalog(tmp_path / "medium")

@@ -22,7 +22,7 @@ KINDS = (
     "risk-raised",
     "note",
 )
-"""The evidence kinds (``generator.models.KINDS``; a test keeps them equal).
+"""The evidence kinds (``generator.records.models.KINDS``; a test keeps them equal).
 
 Spelled out here so that starting ``readiness`` does not import the models."""
 RESULTS = ("pass", "fail")

@@ -134,7 +134,7 @@ def _run(entry: Probe[Any, Any], spec: Any, *, about: tuple[str, ...], assess: t
     """Check the record options, run the probe, print or write the record, exit 1 on a failure."""
     from ..authoring import parse_assess
     from ..probes.single import run_single
-    from ..recordfile import render_evidence
+    from ..records.recordfile import render_evidence
 
     where = root()
     result = run_single(where, entry, spec, about=about, assess=parse_assess(assess), write=write)

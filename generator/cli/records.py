@@ -15,7 +15,7 @@ from .common import as_of_moment, as_of_option, directory_option, echo, field, r
 @report_errors
 def validate(as_of: str | None) -> None:
     """Check every record; print each problem as path:line:column: message."""
-    from ..loader import load_catalog
+    from ..records.loader import load_catalog
 
     as_of_moment(as_of)  # a bad --as-of is a usage error here too
     click.get_current_context().meta["problems_to_stdout"] = True
@@ -50,7 +50,7 @@ def status(as_of: str | None, as_json: bool) -> None:
 @report_errors
 def schema(out: Path | None, check: bool) -> None:
     """Write the JSON Schema of every record kind, generated from the models."""
-    from ..schema import stale_schemas, write_schemas
+    from ..records.schema import stale_schemas, write_schemas
 
     directory = out or root() / "schema"
     if check:

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..asof import format_moment
 from ..errors import ReadinessError
-from ..loader import load_catalog
+from ..records.loader import load_catalog
 
 log = logging.getLogger("mkdocs")
 

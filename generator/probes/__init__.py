@@ -6,7 +6,7 @@ frozen spec, runs its steps against the network and returns an
 summary and Markdown details. A probe never raises for what the network does
 (timeouts, refused connections, DNS and TLS errors, malformed answers): those
 are failing observations. :mod:`.record` turns an outcome into an evidence
-record (written by :mod:`generator.recordfile`, like ``readiness evidence new``)
+record (written by :mod:`generator.records.recordfile`, like ``readiness evidence new``)
 and :mod:`.plan` runs the probes of a checked-in plan (``data/probes.yaml``,
 whose schema is :mod:`.planschema`).
 

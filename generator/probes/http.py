@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field
 
-from ..models import Url
+from ..records.models import Url
 from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields, check_url
 from .record import Outcome, Step, plural, safe_url
 from .web import MAX_REDIRECTS, NetError, Reach, basic_auth, origin, split_userinfo

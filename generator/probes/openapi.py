@@ -25,7 +25,7 @@ import yaml
 from pydantic import Field, StringConstraints, model_validator
 
 from ..errors import UsageError
-from ..models import Url
+from ..records.models import Url
 from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields, check_url
 from .http import fetch
 from .record import Outcome, Step, one_line, plural, safe_url

@@ -48,12 +48,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import loader, yamlstrict
-from ..catalog import Catalog, Origin
 from ..errors import Problem, UsageError, ValidationFailed
-from ..loader.documents import plan_document
-from ..loader.messages import locate
-from ..recordfile import write_evidence
+from ..records import loader, yamlstrict
+from ..records.catalog import Catalog, Origin
+from ..records.loader.documents import plan_document
+from ..records.loader.messages import locate
+from ..records.recordfile import write_evidence
 from . import PROBES
 from .base import PlanSettings
 from .planschema import DEFAULT_PLAN, NOT_A_PLAN, Plan, ProbeEntry

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 from pydantic.fields import FieldInfo
 
-from ..models import FAILED_READY_FIX, EntityRef, GateId, GateStatus, Slug, Url, ready_despite_failure
+from ..records.models import FAILED_READY_FIX, EntityRef, GateId, GateStatus, Slug, Url, ready_despite_failure
 from . import PROBES
 from .base import DEFAULT_TIMEOUT, EnvName, ProbeFields
 from .web import origin

@@ -1,8 +1,8 @@
 """What a probe saw, and the evidence record that says it: build it, scrub it.
 
 An :class:`Outcome` holds the steps a probe took; :func:`probe_record` makes it
-an :class:`~generator.models.Evidence` record (scrubbed of every secret the probe
-handled), which :mod:`generator.recordfile` writes like any other record. Probe
+an :class:`~generator.records.models.Evidence` record (scrubbed of every secret the probe
+handled), which :mod:`generator.records.recordfile` writes like any other record. Probe
 records have what hand-written ones do not: ``observations`` (``ok`` stays a
 boolean) and an ``observed`` UTC time rather than a date.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
-from ..models import Evidence, EvidenceKind, GateStatus, Observation, Result, ready_despite_failure
+from ..records.models import Evidence, EvidenceKind, GateStatus, Observation, Result, ready_despite_failure
 
 if TYPE_CHECKING:
     pass

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, StringConstraints, model_validator
 
 from ..errors import UsageError
-from ..models import Url
+from ..records.models import Url
 from .base import DEFAULT_TIMEOUT, ENV_PATTERN, EnvName, PlanSettings, Probe, ProbeFields, check_url
 from .oci import Session, parse_challenge, push_test, send
 from .record import Outcome, Step, one_line, safe_url

@@ -4,7 +4,7 @@ What ``readiness probe NAME`` does between parsing its options and printing:
 :func:`run_single` checks ``--about`` and ``--assess`` as ``readiness evidence
 new`` does (and, when the record is to be written, resolves them against the
 catalog, loaded before the probe runs), runs the probe and builds its record;
-:meth:`SingleRun.write` then writes it through :mod:`generator.recordfile`.
+:meth:`SingleRun.write` then writes it through :mod:`generator.records.recordfile`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .. import loader
-from ..catalog import Catalog
-from ..models import Evidence, ready_despite_failure
-from ..recordfile import write_evidence
+from ..records import loader
+from ..records.catalog import Catalog
+from ..records.models import Evidence, ready_despite_failure
+from ..records.recordfile import write_evidence
 from ..references import check_reference_forms, resolve_references
 from .base import Probe
 from .record import Outcome, probe_record

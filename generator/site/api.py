@@ -14,7 +14,7 @@ from typing import Any
 
 from ..asof import format_moment
 from ..history import transition_document
-from ..models import slug_of_gate
+from ..records.models import slug_of_gate
 from . import urls
 from .api_models import (
     SCHEMAS,

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..models import GateStatus, WaveStatus
+from ..records.models import GateStatus, WaveStatus
 from . import urls
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"

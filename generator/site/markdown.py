@@ -22,10 +22,10 @@ import jinja2
 from markupsafe import Markup
 
 from ..asof import format_moment
-from ..catalog import Catalog
+from ..engine.status import Derived
 from ..git import Commit
-from ..recordfile import SCHEMA_COMMENT
-from ..status import Derived
+from ..records.catalog import Catalog
+from ..records.recordfile import SCHEMA_COMMENT
 from ..textsafe import (
     front_matter_title,
     html_text,

@@ -7,8 +7,8 @@ import textwrap
 from typing import Any
 
 from ..asof import format_moment
-from ..catalog import Catalog
-from ..status import Derived
+from ..engine.status import Derived
+from ..records.catalog import Catalog
 from ..textsafe import terminal_text
 from .model import SiteModel, build_model
 

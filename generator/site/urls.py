@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from ..models import slug_of_gate
+from ..records.models import slug_of_gate
 
 PageKind = Literal[
     "home",

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ...catalog import Catalog
-from ...status import Derived
+from ...engine.status import Derived
+from ...records.catalog import Catalog
 from .. import urls
 from ..urls import Target
 from .common import STATUS_ORDER, PageLink, SiteInfo, StatusCounts, UrlLink, status_counts

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...catalog import Catalog
 from ...diff import Diff
+from ...engine.status import GateState
 from ...history import History
-from ...status import GateState
+from ...records.catalog import Catalog
 from .. import urls
 from ..urls import Target
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...catalog import Catalog
-from ...models import Deployment, Environment, Repo, Service, Store
-from ...status import Derived
+from ...engine.status import Derived
+from ...records.catalog import Catalog
+from ...records.models import Deployment, Environment, Repo, Service, Store
 from .. import urls
 from .common import PageLink, UrlLink, entity_link, repo_link, where
 from .gates import ResultView, result_view

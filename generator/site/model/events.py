@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from ...asof import format_moment
-from ...catalog import Catalog
-from ...models import VERIFICATION_KINDS
+from ...records.catalog import Catalog
+from ...records.models import VERIFICATION_KINDS
 from .records import RecordView
 from .timeline import HistoryView
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ...catalog import Catalog
-from ...checks import CheckResult, describe_check
-from ...models import Gate, Wave
-from ...status import Derived, GateState, Reason, WaveState, stale_from
+from ...engine.checks import CheckResult, describe_check
+from ...engine.status import Derived, GateState, Reason, WaveState, stale_from
+from ...records.catalog import Catalog
+from ...records.models import Gate, Wave
 from .common import PageLink, entity_link, evidence_link, gate_link, repo_link, wave_link
 from .records import Records, RecordView
 

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ...catalog import Catalog
+from ...engine.status import Derived
 from ...git import Commit
 from ...history import History
-from ...models import Evidence
-from ...status import Derived
+from ...records.catalog import Catalog
+from ...records.models import Evidence
 from .. import urls
 from ..urls import Target
 from .common import PageLink, entity_link, evidence_link

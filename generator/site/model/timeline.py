@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...catalog import Catalog
 from ...diff import Change, Diff
+from ...engine.status import Derived
 from ...git import Commit
 from ...history import History, Point, Transition
-from ...status import Derived
+from ...records.catalog import Catalog
 from .common import PageLink, StatusCounts, evidence_link, gate_link, wave_link
 
 

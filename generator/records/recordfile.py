@@ -1,6 +1,6 @@
 """Evidence record files: the one writer, for ``readiness evidence new`` and the probes.
 
-:func:`write_evidence` renders an :class:`~generator.models.Evidence` record as
+:func:`write_evidence` renders an :class:`~generator.records.models.Evidence` record as
 YAML that the strict loader reads back exactly (every string double-quoted, so
 that ``no``, ``1.10`` or ``2026-06-14`` stay text; ``observed`` a plain date or a
 UTC time like ``2026-06-14T09:30:00Z``; ``details`` a literal block; fields in
@@ -26,9 +26,9 @@ from typing import Any
 
 import yaml
 
+from ..errors import Problem, ReadinessError, ValidationFailed
 from . import loader, yamlstrict
 from .catalog import Catalog
-from .errors import Problem, ReadinessError, ValidationFailed
 from .models import Evidence
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/evidence.schema.json"

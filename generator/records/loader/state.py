@@ -8,8 +8,8 @@ from typing import Any
 
 from yaml.nodes import Node
 
+from ...errors import Problem
 from ..catalog import Origin
-from ..errors import Problem
 from ..models import AllowedSecret
 from ..secrets import Finding
 from ..tree import Tree

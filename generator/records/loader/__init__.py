@@ -1,6 +1,6 @@
 """Load every record file, validate it against the models, cross-check the whole.
 
-``load_catalog(root)`` either returns a complete :class:`~generator.catalog.Catalog`
+``load_catalog(root)`` either returns a complete :class:`~generator.records.catalog.Catalog`
 or raises :class:`~generator.errors.ValidationFailed` with every problem found,
 each located by file, line and column. Nothing is derived or written before this
 succeeds.
@@ -10,7 +10,7 @@ validates a document against a model and words what is wrong
 (:func:`validate_document`, also for the probe plan); :mod:`.documents` turns each
 kind of file into records; :mod:`.crosscheck` checks what spans records
 (:mod:`.attachments` the files they point to); :mod:`.load` does the whole load,
-in the order :mod:`generator.kinds` lists the kinds.
+in the order :mod:`generator.records.kinds` lists the kinds.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .catalog import Catalog
-from .models import GateStatus, observed_moment
+from ..records.catalog import Catalog
+from ..records.models import GateStatus, observed_moment
 
 
 @dataclass(frozen=True, slots=True)

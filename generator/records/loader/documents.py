@@ -7,11 +7,11 @@ from typing import Any
 from pydantic import BaseModel
 from yaml.nodes import Node
 
+from ...errors import Problem
+from ...probes.planschema import NOT_A_PLAN, Plan
 from .. import yamlstrict
 from ..catalog import Origin
-from ..errors import Problem
 from ..kinds import Kind, kinds_inside
-from ..probes.planschema import NOT_A_PLAN, Plan
 from ..tree import Tree
 from .files import FileResult, read
 from .messages import locate, validate_document

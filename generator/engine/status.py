@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .catalog import Catalog
+from ..records.catalog import Catalog
+from ..records.models import GateStatus, WaveStatus
 from .checks import CheckCache, CheckResult, describe_check, evaluate_check
 from .evidence_index import Assessment, EvidenceIndex, build_index
-from .models import GateStatus, WaveStatus
 
 GATE_RANK: dict[str, int] = {"unknown": 0, "partial": 1, "ready": 2}
 WAVE_RANK: dict[str, int] = {"not-started": 0, "in-progress": 1, "passed": 2}

@@ -18,9 +18,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from yaml.nodes import Node, ScalarNode
 
+from ...errors import Problem
 from .. import yamlstrict
 from ..catalog import Origin
-from ..errors import Problem
 from ..models import GATE_PATTERN, LINE_PATTERN, OPT_LINE_PATTERN, REF_KINDS, REF_PATTERN, SLUG_PATTERN, CollectBreaches
 from ..secrets import mask_secrets
 
@@ -35,7 +35,7 @@ def validate_document(
     item when ``origin`` has a place) validated as ``model``: the record, or ``None``,
     with the problems found.
 
-    A record that breaks only record rules (:func:`~generator.models.evidence_rule_breaches`)
+    A record that breaks only record rules (:func:`~generator.records.models.evidence_rule_breaches`)
     is returned with them as its problems, so that its other problems are found too."""
     if value is yamlstrict.INVALID:
         return None, []  # already reported by the YAML layer

@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ...errors import Problem, UsageError, ValidationFailed
+from ...probes.planschema import DEFAULT_PLAN
 from ..catalog import Catalog, Origin
-from ..errors import Problem, UsageError, ValidationFailed
 from ..kinds import EVIDENCE, KINDS, SERVICE, Kind, R
 from ..models import AllowedSecret, is_slug, reserved_reason
-from ..probes.planschema import DEFAULT_PLAN
 from ..tree import Entry, Tree, WorkTree
 from .crosscheck import cross_check, register
 from .documents import list_file, one_file, plan_file

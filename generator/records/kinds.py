@@ -2,7 +2,7 @@
 
 For each kind (repo, environment, service, store, gate, wave, evidence) a
 :class:`Kind` says what it is everywhere the code goes over kinds: its model,
-its table in the :class:`~generator.catalog.Catalog`, where its records are
+its table in the :class:`~generator.records.catalog.Catalog`, where its records are
 written (its :class:`Layout`), when one of its records is retired, the site
 section its pages live in, and the ``select:`` plural of checks that select it.
 Code that needs any of this reads it here rather than listing kinds again.

@@ -23,9 +23,9 @@ class Origin:
 class Catalog:
     """Every record, keyed by canonical id, plus alias maps and origins.
 
-    Built only by :func:`generator.loader.load_catalog`, after every record
+    Built only by :func:`generator.records.loader.load_catalog`, after every record
     validated and every reference resolved. Each table is the one its kind in
-    :mod:`generator.kinds` names.
+    :mod:`generator.records.kinds` names.
     """
 
     root: Path

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...errors import Problem
 from .. import scantext, yamlstrict
 from ..catalog import Catalog, Origin
-from ..errors import Problem
 from ..kinds import EVIDENCE, KINDS, SERVICE
 from ..secrets import Finding
 from ..tree import Entry, TooLarge, Tree

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .kinds import selected_kind
-from .models import Check
+from ..records.kinds import selected_kind
+from ..records.models import Check
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from ..records.catalog import Catalog
     from .evidence_index import EvidenceIndex
 
 

@@ -1,6 +1,6 @@
 """The text a value IS, for the secret scanner, wherever the file's spelling hides it.
 
-:func:`generator.secrets.scan` over a file's raw text finds what the file spells
+:func:`generator.records.secrets.scan` over a file's raw text finds what the file spells
 out, comments included. This module adds what a reader of the values would see
 but the raw text hides, and merges both without reporting a secret twice:
 

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem
+from ..errors import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
 """Largest record file accepted (1 MiB), as the contract says."""
