@@ -13,12 +13,12 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator.records import loader, models
 from generator.authoring import new_evidence, parse_assess
 from generator.cli import evidence as cli_evidence
 from generator.cli import main
 from generator.cli.evidence import evidence
 from generator.errors import Problem, ReadinessError, UsageError, ValidationFailed
+from generator.records import loader, models
 from generator.records.loader import load_catalog
 from generator.records.models import EVIDENCE_KINDS, Evidence, GateStatus
 from generator.records.recordfile import SCHEMA_COMMENT, render_evidence, slugify

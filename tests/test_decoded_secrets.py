@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.records import yamlstrict
 from generator.errors import Problem, ValidationFailed
+from generator.records import yamlstrict
 from generator.records.loader import load_catalog
 from generator.records.scantext import decode_text, scan_attachment
 from generator.records.secrets import fingerprint

@@ -25,13 +25,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator.records import yamlstrict
 from generator.cli import main
 from generator.cli.probe import probe
 from generator.errors import Problem
 from generator.probes.oci import CONFIG, LAYER, OCI_MANIFEST, sha256
 from generator.probes.plan import load_plan, resolve_plan
 from generator.probes.planschema import Plan
+from generator.records import yamlstrict
 from generator.records.loader import load_catalog
 from generator.records.models import Evidence
 from tests.conftest import REPO, run_cli

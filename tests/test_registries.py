@@ -16,13 +16,13 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from generator.records import kinds
 from generator.errors import UsageError
 from generator.probes import PROBES, http, openapi, registry, tls
 from generator.probes.base import PlanSettings
 from generator.probes.planschema import ProbeEntry
 from generator.probes.record import Outcome, Step, probe_record
 from generator.probes.single import run_single
+from generator.records import kinds
 from generator.records.catalog import Catalog, Origin
 from generator.records.loader import load_catalog, validate_document
 from generator.records.models import REF_KINDS, CheckSelect, CollectBreaches, Evidence, Gate
@@ -193,9 +193,7 @@ def test_a_plan_entry_holds_every_probes_fields_targets_first() -> None:
 
 
 def test_the_plan_schema_and_the_loader_load_no_network_code() -> None:
-    script = (
-        "import sys, generator.records.loader, generator.probes.planschema; print(sorted(set(sys.argv[1:]) & set(sys.modules)))"
-    )
+    script = "import sys, generator.records.loader, generator.probes.planschema; print(sorted(set(sys.argv[1:]) & set(sys.modules)))"
     result = subprocess.run(
         [sys.executable, "-c", script, *NO_NETWORK], capture_output=True, text=True, cwd=REPO, check=True
     )

@@ -17,17 +17,12 @@ import pytest
 
 from generator.diff import Change as StatusChange
 from generator.diff import Diff, Side, _status_changes, regressed
-from generator.engine.checks import (
-    CheckResult,
-    check_field_problem,
-    evaluate_check,
-    field_value,
-    is_present,
-)
+from generator.engine.checks import CheckResult, evaluate_check, field_value, is_present
 from generator.engine.evidence_index import Assessment, build_index
 from generator.engine.status import GATE_RANK, WAVE_RANK, GateState, Reason, WaveState
 from generator.git import Blobs, Change, GitTree, first_parent_log
 from generator.records.catalog import Catalog
+from generator.records.checkfields import check_field_problem
 from generator.records.models import Check, Environment, Evidence, Gate, Service, Store, Wave
 from generator.records.tree import Entry, TooLarge
 from generator.textsafe import (

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from ...engine.checks import check_field_problem
 from ..catalog import Catalog, Origin
+from ..checkfields import check_field_problem
 from ..models import Evidence, Gate, Service, observed_moment
 from .attachments import attachment_case, check_attachment
 from .messages import Loc, suggest
