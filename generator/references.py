@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .errors import ReadinessError, UsageError
+from .errors import UsageError
 from .records.catalog import Catalog
 from .records.loader.messages import suggest
 from .records.models import GATE_STATUSES, REF_KINDS, GateStatus, is_gate_id, is_gate_status, is_ref
@@ -70,7 +70,7 @@ def resolve_references(
     supersedes: Sequence[str] = (),
     resolves: Sequence[str] = (),
 ) -> Resolved:
-    """The options' references resolved against the catalog; :class:`ReadinessError` with all problems."""
+    """The options' references resolved against the catalog; :class:`UsageError` (exit 2) with all problems."""
     problems: list[str] = []
     refs: list[str] = []
     for ref in about:
@@ -110,7 +110,8 @@ def resolve_references(
             if ident not in kept[option]:
                 kept[option].append(ident)
     if problems:
-        raise ReadinessError("\n".join(problems))
+        # An option naming what the records do not hold is a wrong command line (exit 2), like a malformed one.
+        raise UsageError("\n".join(problems))
     return Resolved(refs, gates, kept["--supersedes"], kept["--resolves"])
 
 

@@ -410,12 +410,12 @@ def test_directories_links_and_missing_files_are_refused(root: Path) -> None:
 REFUSALS: list[tuple[dict[str, Any], type[ReadinessError], str]] = [
     (
         {"assess": {"OPS-G99": "ready"}},
-        ReadinessError,
+        UsageError,
         "--assess OPS-G99=ready: unknown gate 'OPS-G99'",
     ),
     (
         {"assess": {"T-G001": "ready"}},
-        ReadinessError,
+        UsageError,
         "--assess T-G001=ready: unknown gate 'T-G001': did you mean 'T-G01'?",
     ),
     (
@@ -430,12 +430,12 @@ REFUSALS: list[tuple[dict[str, Any], type[ReadinessError], str]] = [
     ),
     (
         {"about": ["service:nope"]},
-        ReadinessError,
+        UsageError,
         "--about service:nope: unknown service 'nope'",
     ),
     (
         {"about": ["store:svc-dbb", "environment:old"]},
-        ReadinessError,
+        UsageError,
         "--about store:svc-dbb: unknown store 'svc-dbb': did you mean 'svc-db'?",
     ),
     (
@@ -468,12 +468,12 @@ REFUSALS: list[tuple[dict[str, Any], type[ReadinessError], str]] = [
     ),
     (
         {"supersedes": ["2026-06-03-nothing"]},
-        ReadinessError,
+        UsageError,
         "--supersedes 2026-06-03-nothing: unknown evidence record '2026-06-03-nothing': did you mean '2026-06-02-note'?",
     ),
     (
         {"resolves": ["2026-06-02-note"]},
-        ReadinessError,
+        UsageError,
         "--resolves 2026-06-02-note: '2026-06-02-note' is a note record: resolves closes risk-raised records only",
     ),
     (
@@ -483,7 +483,7 @@ REFUSALS: list[tuple[dict[str, Any], type[ReadinessError], str]] = [
     ),
     (
         {"assess": {"OPS-G99": "ready", "T-G01": "ready"}, "about": ["wave:nope"]},
-        ReadinessError,
+        UsageError,
         "--about wave:nope: unknown wave 'nope'\n--assess OPS-G99=ready: unknown gate 'OPS-G99'",
     ),
 ]
@@ -645,12 +645,12 @@ def test_cli_observed_and_severity(root: Path, invoke: Callable[..., Any]) -> No
     [
         (
             ["--kind", "note", "--summary", "x", "--assess", "OPS-G99=ready"],
-            1,
+            2,
             "error: --assess OPS-G99=ready: unknown gate 'OPS-G99'\n",
         ),
         (
             ["--kind", "note", "--summary", "x", "--about", "service:nope"],
-            1,
+            2,
             "error: --about service:nope: unknown service 'nope'\n",
         ),
         (

@@ -764,7 +764,7 @@ def test_write_checks_references_before_probing(catalog_dir: Callable[..., Path]
     base, server = web
     before = len(server.requests)
     run = readiness("probe", "http", f"{base}/", "--about", "service:nope", "--write", root=root)
-    assert run.code == 1
+    assert run.code == 2
     assert "--about service:nope: unknown service 'nope'" in run.stderr
     bad_form = readiness("probe", "http", f"{base}/", "--about", "thing:x", "--write", root=root)
     assert bad_form.code == 2

@@ -42,7 +42,13 @@ from .common import Context, Group, echo
 @click.version_option(__version__, prog_name="readiness")
 @click.pass_context
 def main(ctx: click.Context, root: Path, debug: bool) -> None:
-    """Readiness gates from evidence kept in git."""
+    """Readiness gates from evidence kept in git.
+
+    Exit codes, for every command: 0 success; 1 the records do not validate, the
+    build failed or a probe failed; 2 the command line is wrong (an unknown option,
+    a malformed value, or a value naming a gate, entity or record the records do not
+    hold); 3 diff --fail-on-regression found a gate or wave that got worse.
+    """
     ctx.obj = Context(root, debug)
 
 
