@@ -33,6 +33,9 @@ class Change:
     after: str | None
     reasons: tuple[str, ...]
     regression: bool
+    time_only: bool = False
+    """The base's own records, judged as of the head's moment, give the same new status: time
+    passing (an expiry, a target date) made this change, not the records the change touches."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +118,16 @@ def compute_diff(root: Path, base: str | None, head: str | None, as_of: dt.datet
     result = Diff(before, after)
     if after.derived is not None:
         old = before.derived
-        result.gates = _status_changes(old.gates if old else {}, after.derived.gates, GATE_RANK)
-        result.waves = _status_changes(old.waves if old else {}, after.derived.waves, WAVE_RANK)
+        # The base's records as of the later head's moment: what time alone would have made of them
+        # (judged earlier, they would only lose the records observed in between: that is no ageing).
+        later = before.catalog is not None and after.as_of > before.as_of
+        aged = derive(before.catalog, after.as_of) if later and before.catalog is not None else None
+        result.gates = _status_changes(
+            old.gates if old else {}, after.derived.gates, GATE_RANK, aged.gates if aged else None
+        )
+        result.waves = _status_changes(
+            old.waves if old else {}, after.derived.waves, WAVE_RANK, aged.waves if aged else None
+        )
     if before.catalog is not None and after.catalog is not None:
         result.records = _record_changes(before.catalog, after.catalog)
     if after.catalog is not None:
@@ -125,9 +136,13 @@ def compute_diff(root: Path, base: str | None, head: str | None, as_of: dt.datet
 
 
 def _status_changes(
-    old: Mapping[str, GateState | WaveState], new: Mapping[str, GateState | WaveState], rank: Mapping[str, int]
+    old: Mapping[str, GateState | WaveState],
+    new: Mapping[str, GateState | WaveState],
+    rank: Mapping[str, int],
+    aged: Mapping[str, GateState | WaveState] | None = None,
 ) -> list[Change]:
-    """Every id whose status differs between ``old`` and ``new``, with the new reasons, sorted by id."""
+    """Every id whose status differs between ``old`` and ``new``, with the new reasons, sorted by id;
+    ``aged`` (the old records as of the new moment) tells the changes time alone made."""
     out = []
     for ident in sorted(set(old) | set(new)):
         was = old[ident].status if ident in old else None
@@ -135,7 +150,8 @@ def _status_changes(
         now = state.status if state is not None else None
         if was != now:
             reasons = tuple(r.text for r in state.reasons) if state is not None else ()
-            out.append(Change(ident, was, now, reasons, regressed(was, now, rank)))
+            time_only = aged is not None and ident in aged and aged[ident].status == now
+            out.append(Change(ident, was, now, reasons, regressed(was, now, rank), time_only))
     return out
 
 
@@ -177,7 +193,14 @@ def _label(side: Side) -> str:
 def diff_document(diff: Diff) -> dict[str, Any]:
     def changes(items: list[Change]) -> list[dict[str, Any]]:
         return [
-            {"id": c.id, "from": c.before, "to": c.after, "reasons": list(c.reasons), "regression": c.regression}
+            {
+                "id": c.id,
+                "from": c.before,
+                "to": c.after,
+                "reasons": list(c.reasons),
+                "regression": c.regression,
+                "time_only": c.time_only,
+            }
             for c in items
         ]
 
@@ -203,7 +226,13 @@ def diff_markdown(diff: Diff, limit: int = 50) -> str:
     or bare link left in them. Control characters anywhere are shown escaped
     (the comment is printed to a terminal or CI log first).
     """
-    lines = [f"### Readiness changes: {md_code(_label(diff.base))} → {md_code(_label(diff.head))}", ""]
+    lines = [
+        f"### Readiness changes: {md_code(_label(diff.base))} → {md_code(_label(diff.head))}",
+        "",
+        f"Each side is judged as of its own moment: the base as of {format_moment(diff.base.as_of)}, "
+        f"the change as of {format_moment(diff.head.as_of)}.",
+        "",
+    ]
     for name, url in diff.new_credential_origins:
         lines += [
             f"> ⚠️ **A credential goes to a new origin**: the probe plan now sends {md_code(name)} to "
@@ -225,7 +254,10 @@ def diff_markdown(diff: Diff, limit: int = 50) -> str:
             continue
         lines += [f"#### {title}", "", "| | Id | Before | After | Why |", "| --- | --- | --- | --- | --- |"]
         for c in items:
-            mark = "⚠️ worse" if c.regression else ""
+            mark = " ".join(
+                (["⚠️ worse"] if c.regression else [])
+                + (["⏱️ time only: the base's records as of then say the same"] if c.time_only else [])
+            )
             why = "; ".join(c.reasons[:3]) + (f"; and {len(c.reasons) - 3} more" if len(c.reasons) > 3 else "")
             lines.append(
                 f"| {mark} | {md_forge_text(c.id)} | {c.before or 'none'} | {c.after or 'none'} | {md_forge_text(why)} |"

@@ -234,6 +234,7 @@ def test_diff_between_two_commits(cli: Cli, repo: Repo, story: dict[str, str]) -
             "to": "ready",
             "reasons": ["assessed ready by 2026-06-12-proof on 2026-06-12"],
             "regression": False,
+            "time_only": False,
         }
     ]
     assert [(w["id"], w["from"], w["to"]) for w in document["waves"]] == [("wave-a", "in-progress", "passed")]  # type: ignore[attr-defined]
@@ -242,6 +243,40 @@ def test_diff_between_two_commits(cli: Cli, repo: Repo, story: dict[str, str]) -
     # Each revision is judged as of its own commit time: any day, the same answer.
     _, later = diff(cli, repo.root, story["c2"], story["c5"], "--as-of", "2030-01-01")
     assert later == document
+
+
+def test_diff_labels_what_time_alone_changed(cli: Cli, repo: Repo) -> None:
+    """A ready assessment that expires between the two commits is not the change's doing."""
+    gates = MINIMAL["data/gates.yaml"].replace("requirement:", "max_age_days: 10\n          requirement:", 1)
+    base = repo.commit(
+        "2026-06-02",
+        "ready",
+        {
+            **MINIMAL,
+            "data/gates.yaml": gates,
+            "evidence/2026/2026-06-01-ready.yaml": assessment("2026-06-01", "T-G01", "ready"),
+        },
+    )
+    head = repo.commit("2026-07-01", "a note", {"evidence/2026/2026-07-01-note.yaml": NOTE_RECORD})
+    code, document = diff(cli, repo.root, base, head)
+    assert code == 0
+    [gate] = document["gates"]
+    assert (gate["id"], gate["from"], gate["to"], gate["regression"], gate["time_only"]) == (
+        "T-G01",
+        "ready",
+        "partial",
+        True,
+        True,
+    )
+    text = cli("diff", base, head, root=repo.root).stdout
+    assert (
+        "Each side is judged as of its own moment: the base as of 2026-06-02T12:00:00Z, "
+        "the change as of 2026-07-01T12:00:00Z."
+    ) in text
+    assert "| ⚠️ worse ⏱️ time only: the base's records as of then say the same | T\\-G01 | ready | partial |" in text
+
+
+NOTE_RECORD = "observed: 2026-07-01\nkind: note\nsummary: An unrelated note\n"
 
 
 def test_diff_fails_on_regression(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
@@ -292,6 +327,8 @@ def test_diff_markdown_is_a_pull_request_comment(cli: Cli, repo: Repo, story: di
     assert result.stdout == textwrap.dedent(
         f"""\
         ### Readiness changes: `{story["c2"][:7]}` → `{story["c5"][:7]}`
+
+        Each side is judged as of its own moment: the base as of 2026-06-05T12:00:00Z, the change as of 2026-06-12T12:00:00Z.
 
         #### Gates
 
