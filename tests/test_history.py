@@ -273,7 +273,7 @@ def test_diff_labels_what_time_alone_changed(cli: Cli, repo: Repo) -> None:
         "Each side is judged as of its own moment: the base as of 2026-06-02T12:00:00Z, "
         "the change as of 2026-07-01T12:00:00Z."
     ) in text
-    assert "| ⚠️ worse ⏱️ time only: the base's records as of then say the same | T\\-G01 | ready | partial |" in text
+    assert "| ⚠️ worse ⏱️ time only: the base's records as of then say the same | T-G01 | ready | partial |" in text
 
 
 NOTE_RECORD = "observed: 2026-07-01\nkind: note\nsummary: An unrelated note\n"
