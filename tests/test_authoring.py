@@ -623,8 +623,11 @@ def test_cli_writes_and_prints_the_path(root: Path, invoke: Callable[..., Any]) 
     )
     assert result.exit_code == 0, result.output
     rel = f"evidence/{today.year}/{today.isoformat()}-api-answers-yes.yaml"
-    assert result.stdout == rel + "\n"
-    assert result.stderr == ""
+    assert result.stdout == rel + "\n"  # the path alone, for scripts
+    assert result.stderr == (
+        f"next: read it over, then commit it on a branch (git add {rel}) and open a pull request; "
+        "the pull request shows what it changes, and readiness validate checks it now\n"
+    )
     record = load_catalog(root).evidence[Path(rel).stem]
     assert record.summary == "API answers: yes"
     assert record.about == ["service:svc", "environment:new"]

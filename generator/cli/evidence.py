@@ -114,7 +114,13 @@ def new(
         resolves=list(resolves),
         today=dt.datetime.now(dt.UTC).date(),
     )
-    echo(field(path.relative_to(where).as_posix()))
+    rel = field(path.relative_to(where).as_posix())
+    echo(rel)
+    echo(
+        f"next: read it over, then commit it on a branch (git add {rel}) and open a pull request; "
+        "the pull request shows what it changes, and readiness validate checks it now",
+        err=True,
+    )
 
 
 COMMANDS = (evidence,)
