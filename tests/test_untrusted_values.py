@@ -474,3 +474,21 @@ def test_a_runbook_path_shown_as_code_stays_text(catalog_dir, cli, tmp_path) -> 
     html = markdown.Markdown(extensions=["tables", "admonition", "toc"]).convert(page)
     assert "javascript:" not in "".join(re.findall(r'href="([^"]*)"', html))
     assert "<code>[x](javascript:alert(3)) &lt;b&gt;b&lt;/b&gt; *e*</code>" in html
+
+
+def test_a_secret_pasted_as_a_key_or_an_id_is_masked_in_every_message(catalog_dir, cli) -> None:
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    gitlab = "glpat-" + "abcdefghijklmnopqrst1234"
+    root = catalog_dir(
+        {
+            "evidence/2026/e.yaml": (
+                f"observed: 2026-06-14\nkind: note\nsummary: s\n{token}: x\nassess: {{{token}: ready}}\n"
+                f"supersedes: [{gitlab}]\n"
+            )
+        }
+    )
+    result = cli("validate", root=root)
+    assert result.code == 1
+    assert token[4:] not in result.stdout + result.stderr
+    assert gitlab[4:] not in result.stdout + result.stderr
+    assert "possible GitHub token 'ghp_…'" in result.stdout

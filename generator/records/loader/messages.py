@@ -54,7 +54,8 @@ def locate(origin: Origin, loc: Loc, node: Node | None, message: str, *, key: bo
     found = yamlstrict.find_node(node, full, key=key)
     line, column = (found.start_mark.line + 1, found.start_mark.column + 1) if found is not None else (1, 1)
     where = field_path(full, origin.label)
-    return Problem(origin.path, line, column, message + (f" ({where})" if where else ""))
+    # A key, an id or a path part may be a pasted secret: the whole message is masked, not just values.
+    return Problem(origin.path, line, column, mask_secrets(message + (f" ({where})" if where else "")))
 
 
 def field_path(loc: Loc, label: str | None = None) -> str:
