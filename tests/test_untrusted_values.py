@@ -492,3 +492,24 @@ def test_a_secret_pasted_as_a_key_or_an_id_is_masked_in_every_message(catalog_di
     assert token[4:] not in result.stdout + result.stderr
     assert gitlab[4:] not in result.stdout + result.stderr
     assert "possible GitHub token 'ghp_…'" in result.stdout
+
+
+def test_hidden_characters_a_server_sends_never_break_a_probe_record(catalog_dir) -> None:
+    """A record must hold no control or invisible character, whatever a probed server answered."""
+    from tests.probe_servers import Route, http_server
+    from tests.test_probes import readiness
+
+    document = json.dumps(
+        {"openapi": "3.0.\x1b[31m1\u200b", "info": {}, "servers": [{"url": "/v\u202e2"}], "paths": {"/hubs": {}}}
+    ).encode()
+    root = catalog_dir()
+    with http_server({"/openapi.json": Route(200, document, {"Content-Type": "application/json"})}) as (base, _):
+        printed = readiness("probe", "openapi", f"{base}/openapi.json", "--require", "/hubs", root=root)
+        written = readiness("probe", "openapi", f"{base}/openapi.json", "--require", "/hubs", "--write", root=root)
+    assert printed.code == 0, printed.stderr
+    assert written.code == 0, written.stderr
+    for char in ("\x1b", "\u200b", "\u202e"):
+        assert char not in printed.stdout
+    from generator.records.loader import load_catalog
+
+    load_catalog(root)  # the written record validates

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
+from ..records import yamlstrict
 from ..records.models import Evidence, EvidenceKind, GateStatus, Observation, Result, ready_despite_failure
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ MAX_TEXT = 300
 REDACTED = "REDACTED"
 """What stands in for a secret or a sensitive URL part."""
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_HIDDEN_OR_BREAK = re.compile(yamlstrict.FORBIDDEN.pattern + r"+|[\r\n\t\u2028\u2029]+")
+"""What a record may not hold (records/yamlstrict.FORBIDDEN), and line breaks: a server's text becomes one line."""
 _SENSITIVE_QUERY = re.compile(
     r"token|secret|passw|pwd|auth|key|sig|credential|session|cookie|code|jwt|bearer", re.IGNORECASE
 )
@@ -41,9 +43,9 @@ _SENSITIVE_QUERY = re.compile(
 
 
 def one_line(text: object, limit: int = MAX_TEXT) -> str:
-    """``text`` as one line of plain text: control characters and line breaks become
-    a space, runs of blanks collapse, and it is cut at ``limit`` characters."""
-    flat = " ".join(_CONTROL.sub(" ", str(text)).split())
+    """``text`` as one line of plain text: control, bidirectional and zero-width characters and
+    line breaks become a space, runs of blanks collapse, and it is cut at ``limit`` characters."""
+    flat = " ".join(_HIDDEN_OR_BREAK.sub(" ", str(text)).split())
     return flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "..."
 
 
@@ -177,7 +179,8 @@ def probe_record(
         result=outcome.result,
         about=list(about),
         assess={gate: status for gate, status in (assess or {}).items() if gate not in refused},
-        details=scrub("\n".join(details)) + "\n" if details else None,
+        # Details quote what servers sent: hidden characters go, as in every record (the lines stay).
+        details=scrub(yamlstrict.FORBIDDEN.sub(" ", "\n".join(details))) + "\n" if details else None,
         observations=[
             Observation(
                 check=scrub(one_line(step.check)),
