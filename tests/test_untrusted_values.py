@@ -513,3 +513,17 @@ def test_hidden_characters_a_server_sends_never_break_a_probe_record(catalog_dir
     from generator.records.loader import load_catalog
 
     load_catalog(root)  # the written record validates
+
+
+def test_the_history_unavailable_reason_is_escaped_once() -> None:
+    import markdown
+
+    from generator.history import History
+    from generator.site.markdown import SiteInfo, render_site
+    from tests.golden_cases import load_case
+
+    with load_case("basic") as case:
+        info = SiteInfo(history=History(available=False, reason="git failed in /srv/my_repo [x] <b>"))
+        page = render_site(case.catalog, case.derived, info).pages["history/index.md"]
+    html = markdown.Markdown(extensions=["tables", "admonition", "toc"]).convert(page)
+    assert "git failed in /srv/my_repo [x] &lt;b&gt;." in html

@@ -100,14 +100,19 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
             raise PluginError(str(exc)) from None
         if model.history is not None and not model.history.available:
             log.info("readiness: history unavailable: %s", model.history.reason)
-        rendered = render(
-            root,
-            model,
-            commit_url=self.config.commit_url,
-            version=self.config.version or os.environ.get("MIKE_DOCS_VERSION") or None,
-            previous_version=self.config.previous_version,
-            previous_commit=self.config.previous_commit,
-        )
+        try:
+            rendered = render(
+                root,
+                model,
+                commit_url=self.config.commit_url,
+                version=self.config.version or os.environ.get("MIKE_DOCS_VERSION") or None,
+                previous_version=self.config.previous_version,
+                previous_commit=self.config.previous_commit,
+            )
+        except GitError:
+            raise  # as above
+        except ReadinessError as exc:  # e.g. a previous_commit that is no revision
+            raise PluginError(str(exc)) from None
         digests: dict[str, str] = {}
         for path, text in rendered.pages.items():
             # Record pages stay out of the navigation: large catalogs build fast, the
