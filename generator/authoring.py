@@ -10,9 +10,9 @@ taken file name gets ``-2``, ``-3``, ... before its extension.
 
 Errors name the option they come from (``--assess OPS-G99=ready: unknown gate
 'OPS-G99'``). Values that are wrong whatever the catalog holds (a malformed gate
-id, a missing ``--result``, a missing file) are :class:`UsageError` (exit 2);
-well-formed values the catalog does not know are :class:`ReadinessError`
-(exit 1).
+id, a missing ``--result``, a missing file) are :class:`UsageError` (exit 2),
+and so are well-formed values the catalog does not know: either way the
+command line is wrong.
 """
 
 from __future__ import annotations
@@ -267,8 +267,8 @@ def new_evidence(root: Path, *, today: dt.date, **options: Unpack[EvidenceOption
 
     The record goes to ``evidence/<year>/<date>-<slug>.yaml`` (date: ``observed``,
     else ``today``; slug: from the summary), attachments to
-    ``evidence/files/<year>/``. Raises :class:`UsageError` for malformed values,
-    :class:`ReadinessError` for values the catalog does not know, and
+    ``evidence/files/<year>/``. Raises :class:`UsageError` for malformed values
+    and for values the catalog does not know, and
     :class:`~generator.errors.ValidationFailed` when the catalog does not load
     before the record is added; in every case nothing is written.
     """

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.engine.status import stale_from
+from generator.engine.freshness import stale_from
 from generator.site import urls
 from generator.site.markdown import render_model
 from generator.site.model import SiteModel, build_model

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..records.kinds import selected_kind
 from ..records.models import Check
+from .freshness import is_stale
 
 if TYPE_CHECKING:
     from ..records.catalog import Catalog
@@ -197,12 +198,11 @@ def evaluate_check(
                 day = evidence.observed_day(used)
                 if record.result != "pass":
                     reasons.append(f"latest {check.evidence} record {used} ({day}) did not pass")
-                elif check.max_age_days is not None:
+                elif check.max_age_days is not None and is_stale(day, check.max_age_days, as_of.date()):
                     age = (as_of.date() - day).days
-                    if age > check.max_age_days:
-                        reasons.append(
-                            f"latest {check.evidence} record {used} is {age} days old (at most "
-                            f"{check.max_age_days} {'day' if check.max_age_days == 1 else 'days'})"
-                        )
+                    reasons.append(
+                        f"latest {check.evidence} record {used} is {age} days old (at most "
+                        f"{check.max_age_days} {'day' if check.max_age_days == 1 else 'days'})"
+                    )
         results.append(CheckResult(gate_id, index, ref, not reasons, tuple(reasons), used))
     return results

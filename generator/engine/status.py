@@ -14,6 +14,7 @@ from ..records.catalog import Catalog
 from ..records.models import GateStatus, WaveStatus
 from .checks import CheckCache, CheckResult, describe_check, evaluate_check
 from .evidence_index import Assessment, EvidenceIndex, build_index
+from .freshness import stale_from
 
 GATE_RANK: dict[str, int] = {"unknown": 0, "partial": 1, "ready": 2}
 WAVE_RANK: dict[str, int] = {"not-started": 0, "in-progress": 1, "passed": 2}
@@ -76,12 +77,6 @@ class Derived:
 
 def _day(moment: dt.datetime) -> dt.date:
     return moment.date()
-
-
-def stale_from(observed: dt.date, max_age_days: int) -> dt.date:
-    """The first day evidence observed on ``observed`` no longer counts, when it may be at most
-    ``max_age_days`` old: the freshness rule, for a gate's assessments and for a check's records."""
-    return observed + dt.timedelta(days=max_age_days + 1)
 
 
 def _plural(count: int, word: str) -> str:

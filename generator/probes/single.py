@@ -55,8 +55,7 @@ def run_single(
     """Run ``probe`` on ``spec`` and make its record (to be written, with ``write``).
 
     Bad ``about`` or ``assess`` values raise before the probe runs
-    (:class:`~generator.errors.UsageError` for their form,
-    :class:`~generator.errors.ReadinessError` for what the catalog does not know)."""
+    (:class:`~generator.errors.UsageError`, for their form and for what the catalog does not know)."""
     refs, gates = list(about), check_reference_forms(about, assess)
     catalog = None
     if write:

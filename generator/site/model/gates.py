@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ...engine.checks import CheckResult, describe_check
-from ...engine.status import Derived, GateState, Reason, WaveState, stale_from
+from ...engine.freshness import stale_from
+from ...engine.status import Derived, GateState, Reason, WaveState
 from ...records.catalog import Catalog
 from ...records.models import Gate, Wave
 from .common import PageLink, entity_link, evidence_link, gate_link, repo_link, wave_link
