@@ -20,13 +20,25 @@ def parse_as_of(text: str) -> dt.datetime:
     value = text.strip()
     try:
         if len(value) == 10:
-            return end_of_day(dt.date.fromisoformat(value))
-        moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
+            moment = end_of_day(dt.date.fromisoformat(value))
+        else:
+            moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
         raise UsageError(
             f"--as-of '{text}' is not a date: write YYYY-MM-DD (end of that day, UTC) or an ISO time such as 2026-06-14T12:00:00Z"
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        moment = dt.datetime.min.replace(tzinfo=UTC)  # before year 1 in UTC: refused below
+    if not EARLIEST <= moment.year <= LATEST:
+        raise UsageError(f"--as-of '{text}' is out of range: give a moment between the years {EARLIEST} and {LATEST}")
+    return moment
+
+
+EARLIEST, LATEST = 1970, 9000
+"""The years an as-of moment may fall in: far enough that freshness windows and targets after it
+are still dates."""
 
 
 def requested_as_of(option: str | None, environ: Mapping[str, str]) -> dt.datetime | None:

@@ -527,3 +527,22 @@ def test_the_history_unavailable_reason_is_escaped_once() -> None:
         page = render_site(case.catalog, case.derived, info).pages["history/index.md"]
     html = markdown.Markdown(extensions=["tables", "admonition", "toc"]).convert(page)
     assert "git failed in /srv/my_repo [x] &lt;b&gt;." in html
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01T00:00:00+01:00", "1969-12-31"])
+def test_an_as_of_out_of_range_is_a_usage_error(catalog_dir, cli, as_of: str) -> None:
+    result = cli("status", "--as-of", as_of, root=catalog_dir())
+    assert result.code == 2, result.stderr
+    assert result.stderr == (
+        f"error: --as-of '{as_of}' is out of range: give a moment between the years 1970 and 9000\n"
+    )
+
+
+def test_dates_at_the_edge_of_the_calendar_are_problems_not_tracebacks(catalog_dir, cli) -> None:
+    gates = "- id: T-G01\n  title: Gate\n  requirement: R\n  max_age_days: 9999999\n"
+    record = "observed: 0001-01-01T00:30:00+01:00\nkind: note\nsummary: s\n"
+    result = cli("validate", root=catalog_dir({"data/gates.yaml": gates, "evidence/2026/e.yaml": record}))
+    assert result.code == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "data/gates.yaml:4:17: '9999999' must be at most 36500 (T-G01.max_age_days)" in result.stdout
+    assert "evidence/2026/e.yaml:1:11:" in result.stdout and "before the year 1 in UTC" in result.stdout

@@ -142,6 +142,8 @@ GateId = Annotated[str, StringConstraints(pattern=GATE_PATTERN, max_length=64)]
 OwnGateId = Annotated[str, StringConstraints(pattern=GATE_PATTERN, max_length=64), AfterValidator(_not_reserved)]
 """A gate's own id or former id (its slug, the lowercase form, takes a page)."""
 EntityRef = Annotated[str, StringConstraints(pattern=REF_PATTERN, max_length=80)]
+MAX_AGE_DAYS = 36_500
+"""Longest freshness window (100 years): enough for any evidence, and dates stay dates."""
 MAX_LINE = 500
 """Longest one-line text field (titles, names, summaries, ...), in characters."""
 MAX_MARKDOWN = 20_000
@@ -202,7 +204,10 @@ def _moment_value(value: Any) -> dt.date | dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError("is before the year 1 in UTC: write a real date") from None
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -360,7 +365,7 @@ class Check(Record):
     evidence: EvidenceKind | None = Field(
         None, description="The latest record of this kind about the entity must pass."
     )
-    max_age_days: Annotated[int, Field(ge=0)] | None = Field(
+    max_age_days: Annotated[int, Field(ge=0, le=MAX_AGE_DAYS)] | None = Field(
         None, description="With evidence: the latest record may be at most this many days old."
     )
 
@@ -374,7 +379,7 @@ class Gate(Record):
     owners_note: OptLine | None = Field(None, description="Free text shown beside the owners.")
     requirement: Text = Field(description="The evidence requirement (Markdown).")
     requires: list[GateId] = Field(default_factory=list, description="Precondition gates that must be ready.")
-    max_age_days: Annotated[int, Field(ge=0)] | None = Field(
+    max_age_days: Annotated[int, Field(ge=0, le=MAX_AGE_DAYS)] | None = Field(
         None, description="An assessment older than this no longer proves ready."
     )
     service: Slug | None = Field(None, description="Service id, for a service-specific gate.")

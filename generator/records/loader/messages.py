@@ -189,6 +189,7 @@ _TEMPLATES: Mapping[str, str] = MappingProxyType(
         "int_type": "expected a whole number, got {value}",
         "int_from_float": "expected a whole number, got {value}",
         "greater_than_equal": "{value} must be at least {ge}",
+        "less_than_equal": "{value} must be at most {le}",
         "bool_type": "expected true or false, got {value}",
         "list_type": "expected a list, got {value}",
         "dict_type": "expected a mapping of fields, got {value}",
