@@ -267,3 +267,8 @@ def json_text(document: object, *, indent: int | None = 2) -> str:
     text = json.dumps(document, indent=indent, ensure_ascii=False)
 
     return _JSON_CANDIDATE.sub(lambda m: json.dumps(m[0])[1:-1] if _unsafe(m[0]) else m[0], text)
+
+
+def plural(count: int, word: str) -> str:
+    """``1 gate``, ``3 gates``: a count with its noun (regular plurals only)."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

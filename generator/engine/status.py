@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..records.catalog import Catalog
 from ..records.models import GateStatus, WaveStatus
+from ..textsafe import plural
 from .checks import CheckCache, CheckResult, describe_check, evaluate_check
 from .evidence_index import Assessment, EvidenceIndex, build_index
 from .freshness import stale_from
@@ -79,10 +80,6 @@ def _day(moment: dt.datetime) -> dt.date:
     return moment.date()
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _check_reasons(gate_id: str, results: list[CheckResult], catalog: Catalog) -> list[Reason]:
     reasons: list[Reason] = []
     by_check: dict[int, list[CheckResult]] = {}
@@ -143,7 +140,7 @@ def _gate_state(
                     reasons.append(
                         Reason(
                             f"ready evidence expired on {expires.isoformat()} "
-                            f"({assessment.evidence} is older than {_plural(gate.max_age_days, 'day')})",
+                            f"({assessment.evidence} is older than {plural(gate.max_age_days, 'day')})",
                             evidence=assessment.evidence,
                         )
                     )
@@ -152,7 +149,7 @@ def _gate_state(
         elif results and not failing:
             reasons.append(
                 Reason(
-                    f"all {_plural(len(results), 'check result')} pass, but the latest assessment says "
+                    f"all {plural(len(results), 'check result')} pass, but the latest assessment says "
                     f"{assessment.status}: file a new assessment if the gate is ready",
                     evidence=assessment.evidence,
                 )
@@ -167,13 +164,13 @@ def _gate_state(
             reasons.append(Reason("no assessment, and the checks select nothing yet"))
         elif passing == 0:
             status = "unknown"
-            reasons.append(Reason(f"no assessment, and none of {_plural(len(results), 'check result')} pass"))
+            reasons.append(Reason(f"no assessment, and none of {plural(len(results), 'check result')} pass"))
         elif failing:
             status = "partial"
-            reasons.append(Reason(f"no assessment; {passing} of {_plural(len(results), 'check result')} pass"))
+            reasons.append(Reason(f"no assessment; {passing} of {plural(len(results), 'check result')} pass"))
         else:
             status = "ready"
-            reasons.append(Reason(f"no assessment; all {_plural(len(results), 'check result')} pass"))
+            reasons.append(Reason(f"no assessment; all {plural(len(results), 'check result')} pass"))
     reasons.extend(check_reasons)
     if blocked:
         status = "blocked"

@@ -23,8 +23,9 @@ from urllib.parse import urlsplit
 from pydantic import Field
 
 from ..records.models import Url
+from ..textsafe import plural
 from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields, check_url
-from .record import Outcome, Step, plural, safe_url
+from .record import Outcome, Step, safe_url
 from .web import MAX_REDIRECTS, NetError, Reach, basic_auth, origin, split_userinfo
 
 if TYPE_CHECKING:

@@ -26,9 +26,10 @@ from pydantic import Field, StringConstraints, model_validator
 
 from ..errors import UsageError
 from ..records.models import Url
+from ..textsafe import plural
 from .base import DEFAULT_TIMEOUT, PlanSettings, Probe, ProbeFields, check_url
 from .http import fetch
-from .record import Outcome, Step, one_line, plural, safe_url
+from .record import Outcome, Step, one_line, safe_url
 from .web import split_userinfo
 
 if TYPE_CHECKING:

@@ -71,10 +71,6 @@ def safe_url(url: str) -> str:
     return one_line(urlunsplit((parts.scheme, netloc, parts.path, query, "")))
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 # ------------------------------------------------------------------- the outcome
 
 
