@@ -546,3 +546,11 @@ def test_dates_at_the_edge_of_the_calendar_are_problems_not_tracebacks(catalog_d
     assert "Traceback" not in result.stderr
     assert "data/gates.yaml:4:17: '9999999' must be at most 36500 (T-G01.max_age_days)" in result.stdout
     assert "evidence/2026/e.yaml:1:11:" in result.stdout and "before the year 1 in UTC" in result.stdout
+
+
+def test_the_api_escapes_what_a_terminal_must_not_see_raw() -> None:
+    from generator.site.api_models import dumps
+
+    text = dumps({"reason": "git failed \u2028 tag \U000e0041 <b>&"})
+    assert "\u2028" not in text and "\U000e0041" not in text and "<" not in text
+    assert json.loads(text) == {"reason": "git failed \u2028 tag \U000e0041 <b>&"}

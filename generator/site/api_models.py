@@ -8,12 +8,12 @@ self-contained.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..records.models import GateStatus, WaveStatus
+from ..textsafe import json_text
 from . import urls
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -247,6 +247,7 @@ def schema_documents() -> dict[str, str]:
 
 
 def dumps(value: Any) -> str:
-    """JSON text, deterministic, with ``<``, ``>`` and ``&`` escaped so it is inert if embedded in HTML."""
-    text = json.dumps(value, indent=2, ensure_ascii=False)
+    """JSON text, deterministic, with ``<``, ``>`` and ``&`` escaped so it is inert if embedded in HTML,
+    and every character a terminal must not see raw escaped too (:func:`~generator.textsafe.json_text`)."""
+    text = json_text(value)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
