@@ -554,3 +554,24 @@ def test_the_api_escapes_what_a_terminal_must_not_see_raw() -> None:
     text = dumps({"reason": "git failed \u2028 tag \U000e0041 <b>&"})
     assert "\u2028" not in text and "\U000e0041" not in text and "<" not in text
     assert json.loads(text) == {"reason": "git failed \u2028 tag \U000e0041 <b>&"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\U000e0069\U000e0067", "U+E0069 (TAG LATIN SMALL LETTER I), an invisible format character"),
+        ("\u00ad", "U+00AD (SOFT HYPHEN), an invisible format character"),
+        ("\u2064", "U+2064 (INVISIBLE PLUS), an invisible format character"),
+        ("\u180e", "U+180E (MONGOLIAN VOWEL SEPARATOR), an invisible format character"),
+    ],
+)
+def test_every_invisible_format_character_is_refused(catalog_dir, cli, raw: str, shown: str) -> None:
+    written = catalog_dir({"evidence/2026/a.yaml": f"observed: 2026-06-14\nkind: note\nsummary: ok{raw}ok\n"})
+    result = cli("validate", root=written)
+    assert result.code == 1
+    kind, _, rest = shown.partition(", ")
+    assert f"evidence/2026/a.yaml:3:12: {rest} {kind}" in result.stdout, result.stdout
+    escaped = "".join(f"\\U{ord(c):08x}" for c in raw)
+    root = catalog_dir({"evidence/2026/a.yaml": f'observed: 2026-06-14\nkind: note\nsummary: "ok{escaped}ok"\n'})
+    result = cli("validate", root=root)
+    assert f"evidence/2026/a.yaml:3:10: an escape in this value decodes to {shown}" in result.stdout, result.stdout

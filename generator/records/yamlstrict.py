@@ -186,22 +186,35 @@ def decode(data: bytes, rel: str, problems: list[Problem]) -> str | None:
     return text
 
 
-_HIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\u061c\ufeff]")
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_FORMAT = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+"""Every format character (Unicode category Cf, as of Unicode 14): bidirectional controls,
+zero-width characters, the byte-order mark, tag characters that hide text, the soft hyphen..."""
+_HIDDEN = re.compile(f"[{_FORMAT}]")
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u200e\u200f")
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+FORBIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}]")
 """Characters no decoded value or file name may hold: C0 controls except tab and newline, DEL, C1
-controls, bidirectional controls, zero-width characters and byte-order marks."""
+controls, and every invisible format character (bidirectional controls, zero-width characters,
+byte-order marks, tag characters, ...)."""
+
+
+def _invisible_kind(char: str) -> str:
+    if char in _ZERO_WIDTH:
+        return "a zero-width character"
+    if char in _BIDI:
+        return "a bidirectional control character"
+    return "an invisible format character"
 
 
 def describe_character(char: str) -> str:
     """``U+001B (ESCAPE), a control character`` and the like, for messages."""
     code = ord(char)
     name = unicodedata.name(char, None) or _CONTROL_NAMES.get(code, "unnamed")
-    if char in "\u200b\u200c\u200d\u2060\ufeff":
-        kind = "a zero-width character"
-    elif _HIDDEN.match(char):
-        kind = "a bidirectional control character"
-    else:
-        kind = "a control character"
+    kind = _invisible_kind(char) if _HIDDEN.match(char) else "a control character"
     return f"U+{code:04X} ({name}), {kind}"
 
 
@@ -229,8 +242,8 @@ def forbidden_in_name(name: str) -> str | None:
 
 
 def hidden_characters(text: str, rel: str, problems: list[Problem], *, limit: int = 10) -> None:
-    """Flag bidirectional controls and zero-width characters: they make text read
-    differently than it is (the "Trojan Source" trick) or hide inside ids."""
+    """Flag invisible format characters (bidirectional controls, zero-width and tag characters, ...):
+    they make text read differently than it is (the "Trojan Source" trick) or hide inside ids."""
     if text.isascii():
         return
     for count, match in enumerate(_HIDDEN.finditer(text)):
@@ -243,11 +256,7 @@ def hidden_characters(text: str, rel: str, problems: list[Problem], *, limit: in
         start = match.start()
         line = text.count("\n", 0, start) + 1
         column = start - (text.rfind("\n", 0, start) + 1) + 1
-        kind = (
-            "a zero-width character"
-            if char in "\u200b\u200c\u200d\u2060\ufeff"
-            else "a bidirectional control character"
-        )
+        kind = _invisible_kind(char)
         problems.append(
             Problem(
                 rel,
