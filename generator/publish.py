@@ -75,6 +75,8 @@ class PublishReport:
     """False when the branch already held exactly this build (nothing was committed)."""
     pushed_to: str | None
     pages: int
+    replaced: str | None = None
+    """The source commit of the frozen version this publish replaced (with ``force``)."""
 
     @property
     def short(self) -> str:
@@ -101,13 +103,15 @@ def publish(
     branch: str = "gh-pages",
     remote: str = "origin",
     as_of: dt.datetime | None,
+    force: bool = False,
 ) -> PublishReport:
     """Build HEAD's records and publish them as ``version`` on ``branch``; see the module docstring.
 
     ``aliases`` move to this version from any other (``latest``); ``set_default`` makes
     the site root redirect to the first alias, else to the version; ``push`` fetches the
     branch from ``remote`` first and pushes it afterwards. ``as_of`` defaults to the
-    committer time of HEAD, so the same commit always publishes the same bytes.
+    committer time of HEAD, so the same commit always publishes the same bytes. A version
+    without aliases is frozen: publishing it again from another commit needs ``force``.
     """
     names = _check_names(version, list(aliases), title)
     root = root.resolve()
@@ -125,6 +129,7 @@ def publish(
         _follow_upstream(remote, branch)
         versions = commands.list_versions(branch)
         _check_conflicts(versions, version, names)
+        replaced = _check_frozen(versions, version, head, force)
         previous_version, previous_commit = _previous(versions, version)
         if set_default:
             default = names[0] if names else version
@@ -183,6 +188,7 @@ def publish(
         changed=changed,
         pushed_to=remote if push else None,
         pages=built.pages if built is not None else 0,
+        replaced=replaced,
     )
 
 
@@ -298,6 +304,24 @@ def _check_conflicts(versions: Any, version: str, aliases: list[str]) -> None:
         found = versions.find(alias)
         if found is not None and len(found) == 1:
             raise UsageError(f"{alias} is a published version, so it cannot be an alias too")
+
+
+def _check_frozen(versions: Any, version: str, head: str, force: bool) -> str | None:
+    """A published version that no alias points to is a frozen snapshot (a handoff): publishing it
+    again from another commit would replace it, so that needs ``force``. Returns the commit replaced."""
+    info = next((info for info in versions if str(info.version) == version), None)
+    if info is None:
+        return None
+    properties = info.properties if isinstance(info.properties, dict) else {}
+    commit = properties.get("commit")
+    if info.aliases or not isinstance(commit, str) or commit == head:
+        return None
+    if not force:
+        raise UsageError(
+            f"version {version} is frozen: it was published from {commit[:7]} and no alias points to it; "
+            f"publishing {head[:7]} would replace it. Publish under another name, or pass --force to replace it"
+        )
+    return commit
 
 
 def _previous(versions: Any, version: str) -> tuple[str | None, str | None]:

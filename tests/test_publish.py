@@ -235,6 +235,36 @@ def test_republishing_the_same_commit_changes_nothing(published: Published) -> N
     assert Path.cwd() == cwd, "the working directory was not restored"
 
 
+def test_a_frozen_version_is_not_replaced_without_force(published: Published) -> None:
+    repo = published.repo
+    tip = repo.git("rev-parse", "gh-pages")
+    result = run_publish(repo.root, "1.0")  # latest moved to 2.0: 1.0 is a frozen snapshot of the first commit
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: version 1.0 is frozen: it was published from {published.first[:7]} and no alias points to it; "
+        f"publishing {published.second[:7]} would replace it. Publish under another name, or pass --force to "
+        "replace it\n"
+    )
+    assert repo.git("rev-parse", "gh-pages") == tip
+
+
+def test_force_replaces_a_frozen_version_and_says_so(tmp_path: Path) -> None:
+    repo = shipped_repo(tmp_path / "repo")
+    first = repo.git("rev-parse", "HEAD")
+    assert run_publish(repo.root, "handoff-1").exit_code == 0
+    second = repo.commit(
+        SECOND_DATE,
+        "A new assessment",
+        {f"evidence/2026/{NEW_EVIDENCE}.yaml": assessment(SECOND_DATE, "OPS-G05", "ready")},
+    )
+    assert run_publish(repo.root, "handoff-1").exit_code == 2
+    forced = run_publish(repo.root, "handoff-1", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert forced.stderr.startswith(f"replaced frozen version handoff-1, published from {first[:7]}\n")
+    [entry] = versions_json(repo)
+    assert entry["properties"]["commit"] == second
+
+
 # ---------------------------------------------------------------------------------------------
 # Refusals that need no build
 

@@ -31,6 +31,11 @@ from .common import as_of_option, echo, field, log_to_terminal, report_errors, r
 @click.option("--push", is_flag=True, help="Fetch the pages branch from the remote first, and push it afterwards.")
 @click.option("--branch", default="gh-pages", show_default=True, metavar="BRANCH", help="The pages branch.")
 @click.option("--remote", default="origin", show_default=True, metavar="REMOTE", help="The remote for --push.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a frozen version (one no alias points to) published from another commit.",
+)
 @as_of_option("the committer time of HEAD")
 @report_errors
 def publish(as_of: str | None, **options: Any) -> None:
@@ -38,7 +43,8 @@ def publish(as_of: str | None, **options: Any) -> None:
 
     Each version is a directory of the pages branch; versions.json lists them for the
     version selector and records the source commit of each. An alias is a symlink:
-    publishing with --alias moves it to this version. The work tree and the current
+    publishing with --alias moves it to this version. A version no alias points to is
+    frozen: publishing it again from another commit needs --force. The work tree and the current
     branch are never touched; uncommitted changes to data/, evidence/, docs/ or
     mkdocs.yml are refused, since the version records the commit it was built from.
     """
@@ -49,6 +55,8 @@ def publish(as_of: str | None, **options: Any) -> None:
     # SOURCE_DATE_EPOCH (None) means the committer time of HEAD.
     report = publish_version(root(), as_of=requested_moment(as_of), **options)
     named = f" (aliases: {', '.join(report.aliases)})" if report.aliases else ""
+    if report.replaced is not None:
+        echo(f"replaced frozen version {field(report.version)}, published from {report.replaced[:7]}", err=True)
     if report.changed:
         echo(f"published {report.version}{named} from {report.short} to branch {report.branch}")
     else:
