@@ -14,6 +14,7 @@ from .errors import UsageError
 from .records.catalog import Catalog
 from .records.loader.messages import suggest
 from .records.models import GATE_STATUSES, REF_KINDS, GateStatus, is_gate_id, is_gate_status, is_ref
+from .textsafe import article
 
 
 def check_reference_forms(about: Sequence[str], assess: Mapping[str, str]) -> dict[str, GateStatus]:
@@ -104,7 +105,7 @@ def resolve_references(
                 continue
             if option == "--resolves" and record.kind != "risk-raised":
                 problems.append(
-                    f"--resolves {ident}: '{ident}' is a {record.kind} record: resolves closes risk-raised records only"
+                    f"--resolves {ident}: '{ident}' is {article(record.kind)} record: resolves closes risk-raised records only"
                 )
                 continue
             if ident not in kept[option]:

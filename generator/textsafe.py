@@ -272,3 +272,8 @@ def json_text(document: object, *, indent: int | None = 2) -> str:
 def plural(count: int, word: str) -> str:
     """``1 gate``, ``3 gates``: a count with its noun (regular plurals only)."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def article(word: str) -> str:
+    """``an assessment``, ``a note``: the word with its indefinite article (by its first letter)."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from ...textsafe import article
 from ..catalog import Catalog, Origin
 from ..checkfields import check_field_problem
 from ..models import Evidence, Gate, Service, observed_moment
@@ -204,7 +205,7 @@ def _check_evidence(
             run.add(
                 origin,
                 ("resolves", index),
-                f"'{other}' is a {catalog.evidence[target].kind} record: resolves closes risk-raised records only",
+                f"'{other}' is {article(catalog.evidence[target].kind)} record: resolves closes risk-raised records only",
             )
     for index, attachment in enumerate(record.attachments or []):
         check_attachment(run, origin, index, attachment.path, attachment.sha256)

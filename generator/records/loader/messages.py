@@ -10,6 +10,7 @@ loader, the probe plan); :func:`locate` places any further problem the same way.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -21,7 +22,16 @@ from yaml.nodes import Node, ScalarNode
 from ...errors import Problem
 from .. import yamlstrict
 from ..catalog import Origin
-from ..models import GATE_PATTERN, LINE_PATTERN, OPT_LINE_PATTERN, REF_KINDS, REF_PATTERN, SLUG_PATTERN, CollectBreaches
+from ..models import (
+    GATE_PATTERN,
+    LINE_PATTERN,
+    OPT_LINE_PATTERN,
+    REF_KINDS,
+    REF_PATTERN,
+    SHA256_PATTERN,
+    SLUG_PATTERN,
+    CollectBreaches,
+)
 from ..secrets import mask_secrets
 
 M = TypeVar("M", bound=BaseModel)
@@ -71,9 +81,19 @@ def field_path(loc: Loc, label: str | None = None) -> str:
     return text
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _unpadded(text: str) -> str:
+    return _NUMBER.sub(lambda m: str(int(m.group())), text)
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """``: did you mean 'x'?`` for the closest of ``choices``, or nothing."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    """``: did you mean 'x'?`` for the closest of ``choices``, or nothing. A choice that differs
+    only by zero padding (``OPS-G3`` for ``OPS-G03``) comes first, whatever looks closer."""
+    options = list(choices)
+    padded = [choice for choice in options if _unpadded(choice) == _unpadded(word) and choice != word]
+    close = padded[:1] or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f": did you mean '{close[0]}'?" if close else ""
 
 
@@ -166,7 +186,12 @@ def _message_for(kind: str, ctx: dict[str, Any], value: object, fallback: str) -
                 f"{_show(value)} is not a valid reference: write kind:id with kind one of "
                 f"{', '.join(REF_KINDS)} (e.g. store:gitea-db)"
             )
-        return f"{_show(value)} does not have the expected form"
+        if pattern == SHA256_PATTERN:
+            return (
+                f"{_show(value)} is not a SHA-256 digest: write the 64 lowercase hexadecimal characters "
+                "that sha256sum prints for the file"
+            )
+        return f"{_show(value)} does not match the pattern {pattern}"
     if kind == "value_error":
         reason = str(ctx.get("error", fallback)).removeprefix("Value error, ")
         return f"{_show(value)} {reason}" if isinstance(value, str) else reason
