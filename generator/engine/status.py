@@ -27,8 +27,11 @@ class Reason:
 
     text: str
     evidence: str | None = None
+    """Id of the record the reason cites."""
     gate: str | None = None
+    """Id of the gate it cites (a precondition, or a gate of a wave)."""
     entity: str | None = None
+    """Reference of the entity it cites (``store:gitea-db``)."""
 
     def __str__(self) -> str:
         return self.text
@@ -54,6 +57,7 @@ class WaveState:
     id: str
     status: WaveStatus
     overdue: bool
+    """Past its target and not passed."""
     gates: tuple[str, ...]
     reasons: tuple[Reason, ...]
 

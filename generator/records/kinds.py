@@ -75,58 +75,25 @@ def _service_retired(catalog: Catalog, ident: str) -> bool:
     return catalog.services[ident].lifecycle == "retired"
 
 
-REPO = Kind("repo", Repo, lambda c: c.repos, Layout("list", "data/repos.yaml"), "owner repositories", section="owners")
-ENVIRONMENT = Kind(
-    "environment",
-    Environment,
-    lambda c: c.environments,
-    Layout("list", "data/environments.yaml"),
-    "environments",
-    section="environments",
-    select="environments",
-)
-SERVICE = Kind(
-    "service",
-    Service,
-    lambda c: c.services,
-    Layout("files", "data/services"),
-    "one service",
-    section="services",
-    select="services",
-    retired=_service_retired,
-)
-STORE = Kind(
-    "store",
-    Store,
-    lambda c: c.stores,
-    Layout("inside", "stores", parent="service"),
-    "one store",
-    select="stores",
-    retired=lambda c, ident: _service_retired(c, c.store_service[ident]),
-)
+# One kind a statement, laid out as a table: name, model, its records in a catalog, file layout, title; then
+# its site section, the ``select:`` value of checks over it, and when a record of it is retired.
+# fmt: off
+REPO = Kind("repo", Repo, lambda c: c.repos, Layout("list", "data/repos.yaml"), "owner repositories",
+            section="owners")
+ENVIRONMENT = Kind("environment", Environment, lambda c: c.environments, Layout("list", "data/environments.yaml"),
+                   "environments", section="environments", select="environments")
+SERVICE = Kind("service", Service, lambda c: c.services, Layout("files", "data/services"), "one service",
+               section="services", select="services", retired=_service_retired)
+STORE = Kind("store", Store, lambda c: c.stores, Layout("inside", "stores", parent="service"), "one store",
+             select="stores", retired=lambda c, ident: _service_retired(c, c.store_service[ident]))
 """A store is retired with its service."""
-GATE = Kind(
-    "gate",
-    Gate,
-    lambda c: c.gates,
-    Layout("list", "data/gates.yaml"),
-    "readiness gates",
-    section="gates",
-    retired=lambda c, ident: c.gates[ident].retired,
-)
-WAVE = Kind(
-    "wave",
-    Wave,
-    lambda c: c.waves,
-    Layout("list", "data/waves.yaml"),
-    "migration waves",
-    section="waves",
-    select="waves",
-    retired=lambda c, ident: c.waves[ident].retired,
-)
-EVIDENCE = Kind(
-    "evidence", Evidence, lambda c: c.evidence, Layout("tree", "evidence"), "one evidence record", section="evidence"
-)
+GATE = Kind("gate", Gate, lambda c: c.gates, Layout("list", "data/gates.yaml"), "readiness gates",
+            section="gates", retired=lambda c, ident: c.gates[ident].retired)
+WAVE = Kind("wave", Wave, lambda c: c.waves, Layout("list", "data/waves.yaml"), "migration waves",
+            section="waves", select="waves", retired=lambda c, ident: c.waves[ident].retired)
+EVIDENCE = Kind("evidence", Evidence, lambda c: c.evidence, Layout("tree", "evidence"), "one evidence record",
+                section="evidence")
+# fmt: on
 
 KINDS: tuple[Kind[Any], ...] = (REPO, ENVIRONMENT, SERVICE, STORE, GATE, WAVE, EVIDENCE)
 """Every kind, in the order the catalog is loaded and listed."""

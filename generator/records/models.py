@@ -327,7 +327,10 @@ class Observability(Record):
 
 
 class Service(Record):
-    """A service (data/services/<id>.yaml) with its persistent data stores."""
+    """A service (data/services/<id>.yaml) with its persistent data stores.
+
+    Stores are part of it: a check that selects stores reaches them as ``store:<id>``.
+    """
 
     id: Id = Field(description="Service id; equals the file stem.")
     name: Line = Field(description="Display name.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 import anybadge
 
@@ -58,15 +59,28 @@ a { color: inherit; }
 """
 
 
-def card_html(
-    *, kind: str, ident: str, title: str, status: str, reasons: list[str], page: str, as_of: str, overdue: bool = False
-) -> str:
+@dataclass(frozen=True, slots=True)
+class Widget:
+    """What a gate's or wave's badge and card show."""
+
+    page: urls.Target
+    """The gate or wave page the card links to."""
+    title: str
+    status: str
+    """Its status (``partial``); it picks the colour."""
+    reasons: tuple[str, ...]
+    """The status reasons; the card shows the first five."""
+    overdue: bool
+
+
+def card_html(widget: Widget, page: str, as_of: str) -> str:
     """A widget card: status, title, the first reasons, and a link to the full page (``page`` is relative)."""
+    kind, ident, title, status, reasons = widget.page.kind, widget.page.id, widget.title, widget.status, widget.reasons
     shown = reasons[:5]
     items = "\n".join(f"    <li>{html.escape(r)}</li>" for r in shown)
     more = f"\n    <li>and {len(reasons) - len(shown)} more</li>" if len(reasons) > len(shown) else ""
     colour = STATUS_COLOURS.get(status, "#616161")
-    overdue_badge = ' <span class="status" style="background:#c62828">overdue</span>' if overdue else ""
+    overdue_badge = ' <span class="status" style="background:#c62828">overdue</span>' if widget.overdue else ""
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -107,24 +121,13 @@ def redirect_html(target: str, what: str) -> str:
 """
 
 
-def _widget(
-    out: dict[str, str], page: urls.Target, title: str, status: str, reasons: list[str], as_of: str, *, overdue: bool
-) -> None:
-    """The badge and widget card of the gate or wave whose page is ``page``."""
+def _widget(out: dict[str, str], widget: Widget, as_of: str) -> None:
+    """The badge and widget card of one gate or wave."""
+    page = widget.page
     section = urls.SECTIONS[page.kind]
-    out[urls.badge(section, page.id)] = badge_svg(page.id, status, overdue=overdue)
+    out[urls.badge(section, page.id)] = badge_svg(page.id, widget.status, overdue=widget.overdue)
     card = urls.embed(section, page.id)
-    page_link = urls.file_href(page.url, card)
-    out[card] = card_html(
-        kind=page.kind,
-        ident=page.id,
-        title=title,
-        status=status,
-        reasons=reasons,
-        page=page_link,
-        as_of=as_of,
-        overdue=overdue,
-    )
+    out[card] = card_html(widget, urls.file_href(page.url, card), as_of)
 
 
 def widget_files(site: SiteModel) -> dict[str, str]:
@@ -132,10 +135,11 @@ def widget_files(site: SiteModel) -> dict[str, str]:
     out: dict[str, str] = {}
     as_of = format_moment(site.as_of)
     for g in site.gates:
-        _widget(out, urls.page("gate", g.id), g.gate.title, g.status, [r.text for r in g.reasons], as_of, overdue=False)
+        gate_reasons = tuple(r.text for r in g.reasons)
+        _widget(out, Widget(urls.page("gate", g.id), g.gate.title, g.status, gate_reasons, False), as_of)
     for w in site.waves:
-        reasons = [r.text for r in w.reasons]
-        _widget(out, urls.page("wave", w.id), w.wave.title, w.status, reasons, as_of, overdue=w.state.overdue)
+        wave_reasons = tuple(r.text for r in w.reasons)
+        _widget(out, Widget(urls.page("wave", w.id), w.wave.title, w.status, wave_reasons, w.state.overdue), as_of)
     for alias in site.aliases:
         redirect = urls.redirect(alias.old)
         out[redirect] = redirect_html(urls.file_href(alias.new.url, redirect), alias.new.url)

@@ -94,6 +94,7 @@ class SiteModel:
     as_of: dt.datetime
     info: SiteInfo
     counts: StatusCounts
+    """Active gates by status."""
     gates: tuple[GateView, ...]
     """Active gates, in id order."""
     waves: tuple[WaveView, ...]

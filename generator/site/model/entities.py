@@ -35,6 +35,7 @@ class ServiceView:
     service: Service
     link: PageLink
     retired: bool
+    """Retired: it keeps its page but leaves tables, waves and checks."""
     owner: PageLink | None
     depends_on: tuple[PageLink, ...] | None
     """``None``: not declared."""

@@ -62,6 +62,7 @@ class GateView:
     id: str
     gate: Gate
     state: GateState
+    """Its derived status, reasons, assessment and check results."""
     link: PageLink
     owners: tuple[PageLink, ...]
     """Owner repos by canonical id (the link's text)."""

@@ -45,6 +45,7 @@ class RecordView:
     id: str
     record: Evidence
     moment: dt.datetime
+    """When it was observed (date-only records: the start of their day)."""
     link: PageLink
     superseded_by: tuple[PageLink, ...]
     """The counting records that correct it (empty: it counts)."""

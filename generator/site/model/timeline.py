@@ -37,6 +37,7 @@ class HistoryPoint:
     """Gates by status at one valid commit (a step of the history chart)."""
 
     day: str
+    """The commit's day, ``YYYY-MM-DD``."""
     counts: StatusCounts
 
 
