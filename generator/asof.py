@@ -15,12 +15,23 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 23, 59, 59, 999999, tzinfo=UTC)
 
 
+def parse_day(text: str, option: str) -> dt.date:
+    """A date option's value, ``YYYY-MM-DD``; :class:`UsageError` naming ``option`` and what is wrong."""
+    value = text.strip()
+    try:
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{option} '{text}' is not a valid date ({exc}): write YYYY-MM-DD, e.g. 2026-06-14") from None
+    raise UsageError(f"{option} '{text}' is not a date: write YYYY-MM-DD, e.g. 2026-06-14")
+
+
 def parse_as_of(text: str) -> dt.datetime:
     """``2026-06-14`` (end of that day) or an ISO time (``2026-06-14T12:00:00Z``)."""
     value = text.strip()
     try:
         if len(value) == 10:
-            moment = end_of_day(dt.date.fromisoformat(value))
+            moment = end_of_day(parse_day(value, "--as-of"))
         else:
             moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:

@@ -21,7 +21,7 @@ from .records.catalog import Catalog
 from .records.kinds import KINDS
 from .records.loader import ParseCache, load_tree
 from .records.tree import Tree, WorkTree
-from .textsafe import md_code, md_fence, md_forge_text, terminal_text
+from .textsafe import md_code, md_fence, md_forge_text, plural, terminal_text
 
 WORK_TREE = "work tree"
 
@@ -244,7 +244,7 @@ def diff_markdown(diff: Diff, limit: int = 50) -> str:
         if len(diff.head.problems) > limit:
             shown.append(f"... and {len(diff.head.problems) - limit} more (run `readiness validate`)")
         lines += [
-            f"**{len(diff.head.problems)} validation problem(s)** in the change:",
+            f"**{plural(len(diff.head.problems), 'validation problem')}** in the change:",
             "",
             md_fence("\n".join(shown), "text"),
             "",
@@ -274,7 +274,7 @@ def diff_markdown(diff: Diff, limit: int = 50) -> str:
         lines.append("")
     if diff.base.problems:
         lines += [
-            f"The base did not validate ({len(diff.base.problems)} problem(s)): its statuses are taken as none.",
+            f"The base did not validate ({plural(len(diff.base.problems), 'problem')}): its statuses are taken as none.",
             "",
         ]
     return terminal_text("\n".join(lines).rstrip() + "\n", lines=True)

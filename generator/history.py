@@ -23,7 +23,7 @@ from .engine.status import derive
 from .errors import Problem, ValidationFailed
 from .git import Blobs, Commit, GitTree, first_parent_log, unavailable_reason
 from .records.loader import ParseCache, load_tree
-from .textsafe import terminal_text
+from .textsafe import plural, terminal_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +157,7 @@ def history_lines(history: History) -> list[str]:
     """
     lines = [
         f"{p.commit.time.date().isoformat()} {p.commit.short} gap: "
-        f"{len(p.problems)} validation problem(s), e.g. {terminal_text(p.problems[0])}"
+        f"{plural(len(p.problems), 'validation problem')}, e.g. {terminal_text(p.problems[0])}"
         for p in history.points
         if p.gap
     ]

@@ -277,3 +277,10 @@ def plural(count: int, word: str) -> str:
 def article(word: str) -> str:
     """``an assessment``, ``a note``: the word with its indefinite article (by its first letter)."""
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def and_list(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]

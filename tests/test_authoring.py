@@ -685,7 +685,7 @@ def test_cli_refusals(root: Path, invoke: Callable[..., Any], args: list[str], c
     [
         (["--kind", "notes", "--summary", "x"], "Invalid value for '--kind'"),
         (["--kind", "note"], "Missing option '--summary'"),
-        (["--kind", "note", "--summary", "x", "--observed", "14.06.2026"], "Invalid value for '--observed'"),
+        (["--kind", "note", "--summary", "x", "--observed", "14.06.2026"], "--observed '14.06.2026' is not a date"),
         (["--kind", "note", "--summary", "x", "--result", "ok"], "Invalid value for '--result'"),
     ],
 )

@@ -94,8 +94,11 @@ def test_history_transitions_gaps_and_commits(cli: Cli, repo: Repo, story: dict[
     gaps = document["gaps"]
     assert isinstance(gaps, list) and len(gaps) == 1
     assert gaps[0]["commit"] == story["c4"]
-    # The unreadable gates file hides the gate, so its references dangle too.
-    assert gaps[0]["problems"][0].startswith("data/gates.yaml:3:1: invalid YAML")
+    # The unreadable gates file is the one problem: references to its gates are not reported as dangling.
+    assert gaps[0]["problems"] == [
+        "data/gates.yaml:2:10: the list opened with '[' here is not closed: end it with ']', and separate its "
+        "items with ', '"
+    ]
 
 
 def test_history_as_of_ends_the_history(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
@@ -148,7 +151,7 @@ def test_history_text_output(cli: Cli, repo: Repo, story: dict[str, str]) -> Non
     result = cli("history", root=repo.root)
     assert result.code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"2026-06-10 {story['c4'][:7]} gap: 3 validation problem(s), e.g. data/gates.yaml:3:1")
+    assert lines[0].startswith(f"2026-06-10 {story['c4'][:7]} gap: 1 validation problem, e.g. data/gates.yaml:2:10")
     assert f"2026-06-12 {story['c5'][:7]} gate T-G01: partial -> ready (added 2026-06-12-proof)" in lines
     assert "6 transitions in 4 commits" in result.stderr
 
@@ -282,7 +285,7 @@ NOTE_RECORD = "observed: 2026-07-01\nkind: note\nsummary: An unrelated note\n"
 def test_diff_fails_on_regression(cli: Cli, repo: Repo, story: dict[str, str]) -> None:
     result = cli("diff", story["c5"], story["c2"], "--fail-on-regression", root=repo.root)
     assert result.code == 3
-    assert "2 gate(s) or wave(s) got worse" in result.stderr
+    assert "2 gates or waves got worse" in result.stderr
     assert (
         "| ⚠️ worse | T\\-G01 | ready | partial |" in result.stdout
         or "| ⚠️ worse | T-G01 | ready | partial |" in result.stdout
@@ -317,7 +320,7 @@ def test_diff_lists_problems_at_head(cli: Cli, repo: Repo, story: dict[str, str]
     write_files(repo.root, {"data/waves.yaml": "- id: wave-a\n  title: W\n  gates: [T-G09]\n"})
     result = cli("diff", story["c5"], root=repo.root)
     assert result.code == 0
-    assert "**1 validation problem(s)** in the change:" in result.stdout
+    assert "**1 validation problem** in the change:" in result.stdout
     assert "data/waves.yaml:3:11: unknown gate 'T-G09'" in result.stdout
     assert cli("diff", story["c5"], "--fail-on-regression", root=repo.root).code == 1
 
@@ -382,7 +385,7 @@ def test_site_shows_history_timelines_and_who_added_a_record(cli: Cli, repo: Rep
         '<span class="rd-status rd-partial">partial</span> | <span class="rd-status rd-ready">ready</span> | '
         "[2026-06-12-proof](<../evidence/2026-06-12-proof.md>) |"
     ) in history_page
-    assert f"{story['c4'][:7]}` oops: 3 problem(s)" in history_page
+    assert f"{story['c4'][:7]}` oops: 1 problem" in history_page
     assert history_page.index("## 2026-06-12") < history_page.index("## 2026-06-05")  # newest first
     gate = (out / "gates" / "t-g01.md").read_text(encoding="utf-8")
     timeline = gate.split("## History")[1].split("##")[0]

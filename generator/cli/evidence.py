@@ -57,8 +57,7 @@ def evidence() -> None:
 )
 @click.option(
     "--observed",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    metavar="DATE",
+    metavar="YYYY-MM-DD",
     help="When the fact was observed (default: today, UTC).",
 )
 @click.option("--details", metavar="TEXT", help="Details (Markdown).")
@@ -80,7 +79,7 @@ def new(
     about: tuple[str, ...],
     assess: tuple[str, ...],
     attach: tuple[Path, ...],
-    observed: dt.datetime | None,
+    observed: str | None,
     details: str | None,
     result: str | None,
     source: str | None,
@@ -94,6 +93,7 @@ def new(
     Every value is checked against the catalog first; nothing is written when
     one is wrong, and no file is ever overwritten.
     """
+    from ..asof import parse_day
     from ..authoring import new_evidence, parse_assess
 
     where = root()
@@ -104,7 +104,7 @@ def new(
         about=list(about),
         assess=parse_assess(assess),
         attach=list(attach),
-        observed=observed.date() if observed is not None else None,
+        observed=parse_day(observed, "--observed") if observed is not None else None,
         details=details,
         result=result,
         source=source,

@@ -45,7 +45,7 @@ def history(as_of: str | None, as_json: bool) -> None:
 def diff(base: str | None, head: str | None, fmt: str, fail_on_regression: bool, as_of: str | None) -> None:
     """Compare BASE (default: merge-base with main) with HEAD (default: the work tree)."""
     from ..diff import compute_diff, diff_document, diff_markdown
-    from ..textsafe import json_text
+    from ..textsafe import json_text, plural
 
     result = compute_diff(root(), base, head, as_of_moment(as_of))
     if fmt == "json":
@@ -53,10 +53,11 @@ def diff(base: str | None, head: str | None, fmt: str, fail_on_regression: bool,
     else:
         echo(diff_markdown(result), nl=False)
     if fail_on_regression and result.head.problems:
-        echo(f"HEAD has {len(result.head.problems)} validation problem(s)", err=True)
+        echo(f"HEAD has {plural(len(result.head.problems), 'validation problem')}", err=True)
         click.get_current_context().exit(1)
     if fail_on_regression and result.regressions:
-        echo(f"{len(result.regressions)} gate(s) or wave(s) got worse", err=True)
+        count = len(result.regressions)
+        echo(f"{count} {'gate or wave' if count == 1 else 'gates or waves'} got worse", err=True)
         click.get_current_context().exit(3)
 
 

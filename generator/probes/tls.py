@@ -108,6 +108,10 @@ def _params() -> list[click.Parameter]:
 def parse_target(value: str, option: str = "HOST[:PORT]") -> tuple[str, int]:
     """``host``, ``host:port``, ``[v6]`` or ``[v6]:port`` -> (host, port); :class:`UsageError` otherwise."""
     text = value.strip()
+    scheme, sep, rest = text.partition("://")
+    if sep and scheme and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
+        address = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+        raise UsageError(f"{option} {value}: write the host without '{scheme}://' and path, e.g. {address}")
     host, port_text = text, ""
     if text.startswith("["):
         end = text.find("]")

@@ -30,6 +30,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem
+from . import yamlhints
 
 MAX_FILE_BYTES = 1024 * 1024
 """Largest record file accepted (1 MiB), as the contract says."""
@@ -144,6 +145,25 @@ class Invalid:
 
 
 INVALID = Invalid()
+
+
+@dataclass(frozen=True, slots=True)
+class Misread:
+    """An unquoted value YAML 1.1 reads as something it does not look like (``no`` as false,
+    ``0o17`` as 15, ``2026-13-01`` as a broken date). Which fix is right depends on the
+    field it is in, which only the model knows: a text field wants it quoted, a true/false
+    field wants ``false``. So the value stays this marker, no model type accepts it, and the
+    loader words the problem from the field's type (``loader/messages.py``)."""
+
+    raw: str
+    """The value as written."""
+    reading: str
+    """What YAML 1.1 reads it as: ``the boolean false``, ``a number``, ``a date``."""
+    fix: str
+    """The fix where the field is not text (``write false``); with it the value may be right for
+    some fields and the text for others (a union): ``write false, or quote it ("no") if it is text``."""
+    problem: str | None = None
+    """What is wrong whatever the field (``month must be in 1..12``)."""
 
 
 class RawText(str):
@@ -363,25 +383,38 @@ def _yaml_error(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     lines = text.split("\n")
     at = lines[line - 1][column - 1 : column] if 0 < line <= len(lines) else ""
-    what = exc.problem or exc.context or "invalid YAML"
-    if exc.context and exc.problem:
-        what = f"{exc.context}: {exc.problem}"
+    what = f"{exc.context or ''} {exc.problem or ''}"
     if "expected a single document" in what:
-        what = "only one YAML document per file: remove the extra '---'"
-    elif at == "\t" or "found character '\\t'" in what:
-        what += " (a tab: indent with spaces, not tabs)"
-    return Problem(rel, line, column, f"invalid YAML: {what}")
+        return Problem(rel, line, column, "invalid YAML: only one YAML document per file: remove the extra '---'")
+    if at == "\t" or "found character '\\t'" in what:
+        return Problem(rel, line, column, f"invalid YAML: {exc.problem} (a tab: indent with spaces, not tabs)")
+    hint = yamlhints.explain(exc, text)
+    return Problem(rel, hint.line, hint.column, hint.message)
 
 
 class _Builder:
     """Builds Python values from a node tree, reporting what YAML guessed."""
 
-    __slots__ = ("problems", "rel", "text")
+    __slots__ = ("glued_hash", "problems", "rel", "text")
 
     def __init__(self, rel: str, problems: list[Problem], text: str) -> None:
         self.rel = rel
         self.problems = problems
         self.text = text
+        self.glued_hash = yamlhints.COMMENT_AFTER_VALUE.search(text) is not None
+        """Whether any value could have lost its end to a comment (most files: no)."""
+
+    def misread_plain(self, node: ScalarNode) -> bool:
+        """Report a plain value that YAML read differently than it looks: an over-indented
+        list item joined to it, or its end dropped as a comment."""
+        start, end = node.start_mark, node.end_mark
+        hint = yamlhints.joined_list_item(self.text, start, end) if start.line != end.line else None
+        if hint is None and self.glued_hash:
+            hint = yamlhints.dropped_comment(self.text, end.index, node.value)
+        if hint is None:
+            return False
+        self.problems.append(Problem(self.rel, hint.line, hint.column, hint.message))
+        return True
 
     def escaped_character(self, node: ScalarNode) -> bool:
         """Report a forbidden character that an escape of a double-quoted scalar (``"\\e"``,
@@ -434,6 +467,9 @@ class _Builder:
                     continue
                 seen[key] = key_node.start_mark.line + 1
                 if value_node.__class__ is ScalarNode and value_node.tag == PLAIN_TAG:
+                    if self.misread_plain(value_node):
+                        result[key] = INVALID
+                        continue
                     raw = value_node.value
                     result[key] = raw if raw and raw[0] not in _CANDIDATES else self.scalar(value_node)
                 else:
@@ -456,6 +492,8 @@ class _Builder:
         tag = node.tag
         raw = node.value
         if tag == PLAIN_TAG:
+            if self.misread_plain(node):
+                return INVALID
             if raw and raw[0] not in _CANDIDATES:
                 return raw
             tag = implicit_tag(raw)
@@ -466,21 +504,15 @@ class _Builder:
         if tag == INT_TAG:
             if _PLAIN_INT.match(raw):
                 return int(raw)
-            return self.problem(
-                node,
-                f"YAML 1.1 reads '{raw}' as a number: write a plain decimal number, or quote it (\"{raw}\") if it is text",
-            )
+            return Misread(raw, "a number", "write a plain decimal number")
         if tag == BOOL_TAG:
             lowered = raw.lower()
             if lowered == "true":
                 return True
             if lowered == "false":
                 return False
-            return self.problem(
-                node,
-                f"YAML reads '{raw}' as the boolean {'true' if lowered in ('yes', 'y', 'on') else 'false'}: "
-                f'write true or false, or quote it ("{raw}") if it is text',
-            )
+            meaning = "true" if lowered in ("yes", "y", "on") else "false"
+            return Misread(raw, f"the boolean {meaning}", f"write {meaning}")
         if tag == NULL_TAG:
             return None
         if tag == FLOAT_TAG:
@@ -518,9 +550,7 @@ class _Builder:
                 tzinfo = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
             return dt.datetime(year, month, day, hour, minute, second, int(fraction), tzinfo=tzinfo)
         except ValueError as exc:
-            return self.problem(
-                node, f"'{raw}' is not a valid date ({exc}): fix it, or quote it (\"{raw}\") if it is text"
-            )
+            return Misread(raw, "a date", "write a real date like 2026-06-14", str(exc))
 
 
 def find_node(root: Node | None, loc: tuple[str | int, ...], *, key: bool = False) -> Node | None:

@@ -33,6 +33,7 @@ from ..textsafe import (
     md_code,
     md_link,
     md_text,
+    plural,
     render_markdown,
     safe_url,
     terminal_text,
@@ -141,6 +142,7 @@ def _environment(model: SiteModel) -> jinja2.Environment:
     converter = markdown_converter()
     env.filters["md"] = lambda text: render_markdown(text, converter)
     env.filters["date"] = _date
+    env.filters["plural"] = plural
     commit_url = model.info.commit_url
 
     def commit_link(commit: Commit) -> Markup:

@@ -11,6 +11,7 @@ from ..catalog import Catalog, Origin
 from ..checkfields import check_field_problem
 from ..models import Evidence, Gate, Service, observed_moment
 from .attachments import attachment_case, check_attachment
+from .files import WHOLE_FILE
 from .messages import Loc, suggest
 from .state import Run
 
@@ -43,7 +44,8 @@ class _Refs:
 
     def __call__(self, kind: str, ident: str, origin: Origin, loc: Loc, *, key: bool = False) -> str | None:
         canonical = self.catalog.resolve(kind, ident)
-        if canonical is None and ident not in self.run.broken.get(kind, ()):
+        broken = self.run.broken.get(kind, ())
+        if canonical is None and ident not in broken and WHOLE_FILE not in broken:
             known = list(self.catalog.table(kind)) + list(self.catalog.aliases.get(kind, {}))
             self.run.add(origin, loc, f"unknown {kind} '{ident}'{suggest(ident, known)}", key=key)
         return canonical

@@ -7,23 +7,40 @@ from typing import Any
 from pydantic import BaseModel
 from yaml.nodes import Node
 
+from ... import textsafe
 from ...errors import Problem
 from ...probes.planschema import NOT_A_PLAN, Plan
 from .. import yamlstrict
 from ..catalog import Origin
 from ..kinds import Kind, kinds_inside
 from ..tree import Tree
-from .files import FileResult, read
+from .files import WHOLE_FILE, FileResult, read
 from .messages import locate, validate_document
 
 
-def list_file(tree: Tree, rel: str, model: type[BaseModel], kind: str) -> FileResult:
-    """A file holding a list of records (``data/gates.yaml``), each named by its id."""
+def list_file(tree: Tree, rel: str, model: type[BaseModel], kind: str, title: str | None) -> FileResult:
+    """A file holding a list of records (``data/gates.yaml``), each named by its id; ``title``
+    says what it holds (``None``: an empty file is allowed)."""
     result = FileResult()
     parsed = read(tree, rel, result.problems, result.secrets)
-    if parsed is None or parsed.value is yamlstrict.INVALID or parsed.value is None:
+    if parsed is None or parsed.value is yamlstrict.INVALID:
+        result.broken.append((kind, WHOLE_FILE))
+        return result
+    if parsed.value is None:
+        if title is not None:
+            result.broken.append((kind, WHOLE_FILE))
+            result.problems.append(
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    f"this file is empty: it holds the {title} as a list, each item starting with "
+                    "'- id: ...' (write [] for none)",
+                )
+            )
         return result
     if not isinstance(parsed.value, list):
+        result.broken.append((kind, WHOLE_FILE))
         result.problems.append(
             locate(Origin(rel), (), parsed.node, "expected a list of records (each starting with '- id: ...')")
         )
@@ -48,18 +65,31 @@ def one_file(tree: Tree, rel: str, kind: Kind[Any]) -> FileResult:
     value = parsed.value if parsed is not None else yamlstrict.INVALID
     node = parsed.node if parsed is not None else None
     record = None
-    if value is not yamlstrict.INVALID:
-        if not isinstance(value, dict):
-            result.problems.append(locate(Origin(rel), (), node, "expected a mapping of fields (key: value)"))
-        else:
-            record, problems = validate_document(node, value, kind.model, Origin(rel))
-            (result.problems if record is None else result.held).extend(problems)
-            if record is None:
-                result.add_broken(kind.name, value)
-                for inner in kinds_inside(kind):
-                    items = value.get(inner.layout.path)
-                    for item in items if isinstance(items, list) else []:
-                        result.add_broken(inner.name, item)
+    if value is yamlstrict.INVALID:
+        # What it held cannot be known: references to what it would hold are not reported.
+        result.broken.extend((inner.name, WHOLE_FILE) for inner in kinds_inside(kind))
+    elif value is None:
+        required = [name for name, info in kind.model.model_fields.items() if info.is_required() and name != "id"]
+        result.problems.append(
+            Problem(
+                rel,
+                1,
+                1,
+                f"this file is empty: it holds {kind.title} as 'key: value' lines, at least "
+                f"{textsafe.and_list(required)}",
+            )
+        )
+    elif not isinstance(value, dict):
+        result.problems.append(locate(Origin(rel), (), node, "expected a mapping of fields (key: value)"))
+    else:
+        record, problems = validate_document(node, value, kind.model, Origin(rel))
+        (result.problems if record is None else result.held).extend(problems)
+        if record is None:
+            result.add_broken(kind.name, value)
+            for inner in kinds_inside(kind):
+                items = value.get(inner.layout.path)
+                for item in items if isinstance(items, list) else []:
+                    result.add_broken(inner.name, item)
     if record is None:
         result.broken.append((kind.name, stem))
     else:

@@ -13,6 +13,10 @@ from ..kinds import EVIDENCE, KINDS, SERVICE
 from ..secrets import Finding
 from ..tree import Entry, TooLarge, Tree
 
+WHOLE_FILE = "*"
+"""In :attr:`FileResult.broken`, for a kind's id: none of its records in the file could be read
+(a syntax error, an empty list file), so no reference to that kind is reported as dangling."""
+
 ATTACHMENTS_DIR = "files"
 """The folder under evidence/ that holds attachments, not records."""
 

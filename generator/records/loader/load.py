@@ -61,12 +61,12 @@ def _no_cyclic_gc() -> Iterator[None]:
 def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) -> Catalog:
     run = Run(tree=tree, cache=cache)
     catalog = Catalog(root=root)
-    run.allowed = [allowed for allowed, _ in _list(run, ALLOWED_SECRETS, AllowedSecret, "allowed-secret")]
+    run.allowed = [allowed for allowed, _ in _list(run, ALLOWED_SECRETS, AllowedSecret, "allowed-secret", None)]
     for kind in KINDS:
         if kind.layout.form != "list":
             continue
         table = kind.table(catalog)
-        for record, origin in _list(run, kind.layout.path, kind.model, kind.name):
+        for record, origin in _list(run, kind.layout.path, kind.model, kind.name, kind.title):
             if register(run, catalog, kind.name, record.id, record.aliases, origin):
                 table[record.id] = record
 
@@ -87,15 +87,15 @@ def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) ->
     return catalog
 
 
-def _list(run: Run, rel: str, model: type[BaseModel], kind: str) -> list[tuple[Any, Origin]]:
-    """The records of a list file (none when it is absent)."""
+def _list(run: Run, rel: str, model: type[BaseModel], kind: str, title: str | None) -> list[tuple[Any, Origin]]:
+    """The records of a list file (none when it is absent); ``title``: what it holds (``None``: may be empty)."""
     entry = run.tree.entry(rel)
     if entry is None or entry.kind == "dir":
         return []
     if entry.kind != "file":
         run.problems.append(Problem(rel, 1, 1, "record files must be regular files, not links"))
         return []
-    return run.take(cached(run.cache, entry, lambda: list_file(run.tree, rel, model, kind)))
+    return run.take(cached(run.cache, entry, lambda: list_file(run.tree, rel, model, kind, title)))
 
 
 def _one(run: Run, entry: Entry, kind: Kind[R]) -> tuple[R | None, list[Problem]]:

@@ -53,8 +53,18 @@ def validate_document(
     try:
         record = model.model_validate(value, context=rules)
     except ValidationError as exc:
-        problems = [_explain(error, node, origin, model) for error in exc.errors(include_url=False)]
-        return None, [problem for problem in problems if problem is not None]
+        problems: list[Problem] = []
+        misread: set[int] = set()
+        for error in exc.errors(include_url=False):
+            found = error.get("input")
+            if isinstance(found, yamlstrict.Misread):
+                if id(found) in misread:
+                    continue  # one problem for a value, however many types of a union refused it
+                misread.add(id(found))
+            problem = _explain(error, node, origin, model)
+            if problem is not None:
+                problems.append(problem)
+        return None, problems
     return record, [locate(origin, breach.loc, node, breach.message) for breach in rules.breaches]
 
 
@@ -155,6 +165,8 @@ def _explain(error: ErrorDetails, node: Node | None, origin: Origin, model: type
         return locate(origin, loc, node, message, key=True)
     if kind == "missing":
         return locate(origin, loc[:-1], node, f"missing required field '{last}'")
+    if isinstance(value, yamlstrict.Misread):
+        return locate(origin, _field_loc(loc), node, _misread(value, kind, ctx, loc))
     found = yamlstrict.find_node(node, origin.loc + loc)
     shown = value
     if isinstance(found, ScalarNode) and not isinstance(value, (str, dict, list)):
@@ -164,6 +176,37 @@ def _explain(error: ErrorDetails, node: Node | None, origin: Origin, model: type
     if hint:
         message = f"expected text; {hint}"
     return locate(origin, loc, node, message)
+
+
+_UNION_TAGS = frozenset({"str", "int", "bool", "date", "datetime", "float"})
+
+
+def _field_loc(loc: Loc) -> Loc:
+    """``loc`` without the type names pydantic appends for each member of a union."""
+    while (
+        loc and isinstance(loc[-1], str) and (loc[-1] in _UNION_TAGS or loc[-1].startswith(("literal[", "function-")))
+    ):
+        loc = loc[:-1]
+    return loc
+
+
+def _misread(value: yamlstrict.Misread, kind: str, ctx: dict[str, Any], loc: Loc) -> str:
+    """A value YAML 1.1 read as another type, worded for the field it is in."""
+    raw = mask_secrets(value.raw)
+    quote = f'quote it ("{raw}")'
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", ""))
+        if f"'{value.raw}'" not in expected:
+            return f"'{raw}' is not allowed here: use one of {expected}"
+        kind = "string_type"
+    if value.problem is not None and kind != "string_type":
+        return f"'{raw}' is not a valid date ({value.problem}): {value.fix}"
+    if loc and loc[-1] in _UNION_TAGS:
+        return f"'{raw}' unquoted reads as {value.reading} in YAML 1.1: {value.fix}, or {quote} if it is text"
+    if kind == "string_type":
+        return f"'{raw}' unquoted reads as {value.reading} in YAML 1.1, and this field is text: {quote}"
+    takes = {"bool_type": "takes only true or false", "int_type": "takes a whole number"}.get(kind, "is not text")
+    return f"'{raw}' reads as {value.reading} in YAML 1.1, and this field {takes}: {value.fix}"
 
 
 def _message_for(kind: str, ctx: dict[str, Any], value: object, fallback: str) -> str:
