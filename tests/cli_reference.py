@@ -20,11 +20,15 @@ INTRO = """\
 # Command-line reference
 
 The `readiness` command validates the records, shows statuses, renders and
-builds the site. Install it with `make site` (or `pip install -e .`), then run
-it from the repository root or pass `--root`.
+builds the site. `make site` installs it as `.venv/bin/readiness`; `. .venv/bin/activate`
+puts it on your PATH as `readiness`, the name this guide uses. Run it from the
+repository root or pass `--root`.
 
-Exit codes: `0` success, `1` invalid records or a failed build, `2` a usage
-error (an unknown option, a bad `--as-of`, no `data/` directory).
+Exit codes: `0` success, `1` invalid records, a failed build or a failed probe,
+`2` a wrong command line (an unknown option, a malformed value, a value naming
+something the records do not hold), `3` a regression found by
+`diff --fail-on-regression`. Messages follow one style:
+[Messages and exit codes](messages.md).
 
 The as-of moment is `--as-of` (a date means the end of that day, UTC), else
 `SOURCE_DATE_EPOCH`, else now.
