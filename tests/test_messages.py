@@ -109,6 +109,11 @@ HEAD = "observed: 2026-06-14\nkind: note\n"
             id="unclosed-bracket-at-the-end",
         ),
         pytest.param(
+            HEAD + "summary: S\nabout\n  - service:svc\n",
+            "4:1: 'about' has no ': ' after its key: write 'key: value', or remove the line",
+            id="key-without-a-colon-before-an-indented-line",
+        ),
+        pytest.param(
             HEAD + "summary:S\n",
             "3:1: 'summary:' needs a space after the colon ('summary: ...'), or YAML reads the line as text",
             id="no-space-after-colon",
@@ -117,6 +122,28 @@ HEAD = "observed: 2026-06-14\nkind: note\n"
             HEAD + "summary: `make` ran\n",
             '3:10: YAML reserves a backquote at the start of a value: quote the value ("`make` ran")',
             id="backquote-starts-a-value",
+        ),
+        pytest.param(
+            HEAD + "summary: S\nabout: - service:svc\n",
+            "4:8: a list cannot start on the line of its key: end the line after the key's ':' and write each item "
+            "on a line of its own below it, as '- item'",
+            id="list-on-the-line-of-its-key",
+        ),
+        pytest.param(
+            HEAD + "summary: S\nabout: [service:svc]]\n",
+            "4:21: YAML did not expect ']' after the value: remove it, or quote the whole value",
+            id="text-after-a-value",
+        ),
+        pytest.param(
+            HEAD + "summary: S\nassess:\n  T-G01: partial\n  - T-G01\n",
+            "6:3: a list item ('- ') among the keys of a mapping: give it a key of its own, or indent it under the "
+            "key whose list it belongs to",
+            id="list-item-among-keys",
+        ),
+        pytest.param(
+            HEAD + "summary\nabout: [service:svc]\n",
+            "3:1: 'summary' has no ': ' after its key: write 'key: value', or remove the line",
+            id="line-without-a-colon",
         ),
         pytest.param(
             HEAD + "summary: no\n",

@@ -25,6 +25,8 @@ import yaml
 
 from .secrets import mask_secrets
 
+_NO_COLON = "{} has no ': ' after its key: write 'key: value', or remove the line"
+
 _SHOWN = 40
 """Characters of a value shown in a hint."""
 
@@ -55,6 +57,12 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Hint:
         line = _line(lines, at.line)
         if problem == "mapping values are not allowed in this context":
             hint = _colon(lines, at)
+        elif problem == "block sequence entries are not allowed in this context":
+            hint = _at(
+                at,
+                "a list cannot start on the line of its key: end the line after the key's ':' and write each item "
+                "on a line of its own below it, as '- item'",
+            )
         elif problem == "did not find expected key":
             hint = _quote_inside(line, at) or _indentation(lines, at)
         elif problem == "could not find expected ':'" and opened is not None:
@@ -197,6 +205,12 @@ def _colon(lines: list[str], at: Any) -> Hint:
     if above is not None:
         above_text = _line(lines, above)
         above_indent = len(above_text) - len(above_text.lstrip(" "))
+        if ":" not in above_text and not above_text.lstrip().startswith("-"):
+            return Hint(
+                above + 1,
+                above_indent + 1,
+                _NO_COLON.format(_show(above_text)),
+            )
         if indent > above_indent:
             return Hint(
                 at.line + 1,
@@ -238,6 +252,17 @@ def _quote_inside(line: str, at: Any) -> Hint | None:
 def _indentation(lines: list[str], at: Any) -> Hint:
     line = _line(lines, at.line)
     indent = len(line) - len(line.lstrip(" "))
+    if at.column > indent and line[at.column :].strip():
+        return _at(
+            at,
+            f"YAML did not expect {_show(line[at.column :])} after the value: remove it, or quote the whole value",
+        )
+    if line.lstrip().startswith("-"):
+        return _at(
+            at,
+            "a list item ('- ') among the keys of a mapping: give it a key of its own, or indent it under the key "
+            "whose list it belongs to",
+        )
     columns = sorted(
         {
             len(text) - len(text.lstrip(" "))
@@ -263,7 +288,7 @@ def _no_colon(lines: list[str], opened: Any) -> Hint:
     if glued is not None:
         key = glued.group(1)
         return _at(opened, f"'{key}:' needs a space after the colon ('{key}: ...'), or YAML reads the line as text")
-    return _at(opened, "this line is neither 'key: value' nor a list item: add ': ' after the key, or quote the text")
+    return _at(opened, _NO_COLON.format(_show(line)))
 
 
 def _reserved_start(line: str, at: Any) -> Hint:
