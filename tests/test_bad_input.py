@@ -901,6 +901,42 @@ CHECK_CASES = [
         id="unknown-where-key",
     ),
     pytest.param(
+        ("select: waves", "where: {retired: [0]}", "fields: [notes]"),
+        "data/gates.yaml:6:25:",
+        ("0 is a number and never matches retired, which is true or false",),
+        id="where-number-for-boolean",
+    ),
+    pytest.param(
+        ("select: services", "where: {owner: [2026-11-15]}", "fields: [owner]"),
+        "data/gates.yaml:6:23:",
+        ("2026-11-15 is a date and never matches owner, which is text", 'quote it ("2026-11-15")'),
+        id="where-date-for-text",
+    ),
+    pytest.param(
+        ("select: waves", "where: {target: [2026-11-15T09:30:00Z]}", "fields: [notes]"),
+        "data/gates.yaml:6:24:",
+        ("'2026-11-15T09:30:00Z' has a time", "write the date alone (2026-11-15)"),
+        id="where-time-for-date",
+    ),
+    pytest.param(
+        ("select: services", "where: {lifecycle: [live, retired]}", "fields: [owner]"),
+        "data/gates.yaml:6:33:",
+        ("'retired' never matches lifecycle: checks never select retired services",),
+        id="where-retired-value",
+    ),
+    pytest.param(
+        ("select: services", "where: {criticality: []}", "fields: [owner]"),
+        "data/gates.yaml:6:28:",
+        ("an empty list matches nothing", "remove 'criticality'"),
+        id="where-empty-list",
+    ),
+    pytest.param(
+        ("select: services", "ids: []", "fields: [owner]"),
+        "data/gates.yaml:6:12:",
+        ("ids: [] selects nothing", "remove 'ids' to select all services"),
+        id="empty-ids",
+    ),
+    pytest.param(
         ("select: stores", "fields: [backup.location]", "max_age_days: 7"),
         "data/gates.yaml:7:21:",
         ("max_age_days", "evidence"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_bad_input import NOTE, assert_problem
+from tests.test_bad_input import NOTE, assert_problem, gate_with_check
 
 
 def test_a_bad_digest_says_what_a_digest_looks_like(catalog_dir, cli) -> None:
@@ -251,3 +251,24 @@ def test_a_comment_after_a_space_is_still_a_comment(catalog_dir, cli) -> None:
 def test_option_values_say_what_is_wrong_and_the_form(catalog_dir, cli, args, expected) -> None:
     result = cli(*args, root=catalog_dir())
     assert (result.code, result.stdout, result.stderr.strip()) == (2, "", expected)
+
+
+def test_a_quoted_date_in_where_says_to_write_it_unquoted(catalog_dir, cli) -> None:
+    check = gate_with_check("select: waves", 'where: {target: ["2026-11-15"]}', "fields: [notes]")
+    line = assert_problem(cli("validate", root=catalog_dir(check)), "data/gates.yaml:6:24:")
+    assert line == (
+        "data/gates.yaml:6:24: '2026-11-15' is quoted, so it is text and never matches target, which is a date: "
+        "write 2026-11-15 without quotes (T-G01.checks[0].where.target[0])"
+    )
+
+
+def test_a_where_value_outside_a_closed_set_lists_the_set(catalog_dir, cli) -> None:
+    check = gate_with_check("select: services", "where: {criticality: [1, urgent]}", "fields: [owner]")
+    result = cli("validate", root=catalog_dir(check))
+    assert result.code == 1, result
+    assert result.stdout.splitlines()[:2] == [
+        "data/gates.yaml:6:29: 1 never matches criticality, which is one of critical, high, normal, low "
+        "(T-G01.checks[0].where.criticality[0])",
+        "data/gates.yaml:6:32: 'urgent' never matches criticality, which is one of critical, high, normal, low "
+        "(T-G01.checks[0].where.criticality[1])",
+    ]

@@ -582,13 +582,24 @@ def test_fields_with_model_defaults_are_absent_until_written(derived: Derive) ->
     assert reasons == [("lacks retired", "lacks aliases"), ("lacks aliases",)]
 
 
-def test_where_compares_values_with_their_type(derived: Derive) -> None:
+def test_where_an_unquoted_date_selects_the_waves_with_that_target(derived: Derive) -> None:
+    """``where`` compares as the field's type: ``target`` is a date (written quoted or not in the
+    wave), and a date written unquoted in the list is a date. (A value of another type, like
+    ``retired: [0]`` or a quoted date, is a validation error: see test_bad_input.py.)"""
     gates = """\
         - id: T-G01
           title: a
           requirement: x
           checks:
-            - {select: waves, where: {retired: [0]}, fields: [notes]}
+            - {select: waves, where: {target: [2026-11-15]}, fields: [notes]}
         """
-    result = derived({"data/gates.yaml": gates})
-    assert result.gates["T-G01"].results == ()
+    waves = """\
+        - {id: due, title: Due, gates: [T-G01], target: 2026-11-15, notes: Plan}
+        - {id: quoted, title: Quoted, gates: [T-G01], target: "2026-11-15"}
+        - {id: later, title: Later, gates: [T-G01], target: 2026-11-16}
+        - {id: open, title: Open, gates: [T-G01]}
+        """
+    result = derived({"data/gates.yaml": gates, "data/waves.yaml": waves})
+    outcomes = {r.entity: r.reasons for r in result.gates["T-G01"].results}
+    assert outcomes == {"wave:due": (), "wave:quoted": ("lacks notes",)}
+    assert result.gates["T-G01"].status == "partial"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from generator.diff import Change as StatusChange
 from generator.diff import Diff, Side, _status_changes, regressed
@@ -22,7 +23,8 @@ from generator.engine.evidence_index import Assessment, build_index
 from generator.engine.status import GATE_RANK, WAVE_RANK, GateState, Reason, WaveState
 from generator.git import Blobs, Change, GitTree, first_parent_log
 from generator.records.catalog import Catalog
-from generator.records.checkfields import check_field_problem
+from generator.records.checkfields import check_field_problem, where_value_problem
+from generator.records.kinds import KINDS
 from generator.records.models import Check, Environment, Evidence, Gate, Service, Store, Wave
 from generator.records.tree import Entry, TooLarge
 from generator.textsafe import (
@@ -259,23 +261,111 @@ def test_where_compares_values_with_their_type() -> None:
 
 
 def test_where_a_date_field_matches_a_date_in_the_list() -> None:
-    """The comparison keeps types: a date matches an equal date. (A check's ``where`` as the
-    model validates it holds str, int and bool only, so the date is put in without validation.)"""
+    """The comparison keeps types: a date (written unquoted, YAML reads it as one) matches an equal date."""
     cat = catalog(waves=[wave(id="july", target="2026-07-01"), wave(id="august", target="2026-08-01"), wave(id="x")])
-    dates: dict[str, list[Any]] = {"target": [dt.date(2026, 7, 1), dt.date(2026, 9, 1)]}
-    check = Check.model_construct(select="waves", where=dates, fields=["notes"])
+    check = Check(select="waves", where={"target": [dt.date(2026, 7, 1), dt.date(2026, 9, 1)]}, fields=["notes"])
     assert run_check(check, cat) == {"wave:july": (False, ("lacks notes",))}
     moments: dict[str, list[Any]] = {"target": [dt.datetime(2026, 7, 1, tzinfo=UTC)]}
     moment = Check.model_construct(select="waves", where=moments, fields=["notes"])
     assert run_check(moment, cat) == {}  # a datetime is another type than a date
 
 
-def test_where_a_quoted_date_does_not_match_a_date_field_today() -> None:
-    """Pins today's behaviour: ``where: {target: ["2026-07-01"]}`` is text, ``target`` is a date,
-    so no wave is selected (the loader rejects the unquoted date and says to quote it)."""
+def test_where_a_quoted_date_does_not_match_a_date_field() -> None:
+    """``where: {target: ["2026-07-01"]}`` is text, ``target`` is a date: no wave is selected
+    (the loader reports the quoted date and says to write it unquoted)."""
     cat = catalog(waves=[wave(id="july", target="2026-07-01")])
     check = Check(select="waves", where={"target": ["2026-07-01"]}, fields=["notes"])
     assert run_check(check, cat) == {}
+
+
+def test_where_values_keep_their_type_and_refuse_times() -> None:
+    check = Check.model_validate({"select": "waves", "where": {"target": [dt.date(2026, 7, 1), "x", 1, True]}})
+    assert [type(v) for v in (check.where or {})["target"]] == [dt.date, str, int, bool]
+    for bad in (dt.datetime(2026, 7, 1, 9, 30), 1.5, {"a": 1}):
+        with pytest.raises(ValidationError):
+            Check.model_validate({"select": "waves", "where": {"target": [bad]}})
+
+
+@pytest.mark.parametrize(
+    ("select", "name", "value", "problem"),
+    [
+        ("waves", "target", dt.date(2026, 11, 15), None),
+        (
+            "waves",
+            "target",
+            "2026-11-15",
+            "'2026-11-15' is quoted, so it is text and never matches target, "
+            "which is a date: write 2026-11-15 without quotes",
+        ),
+        (
+            "waves",
+            "target",
+            "2026-02-30",
+            "'2026-02-30' is text and never matches target, which is a date: "
+            "write a date like 2026-06-14, without quotes",
+        ),
+        (
+            "waves",
+            "target",
+            1,
+            "1 is a number and never matches target, which is a date: write a date like 2026-06-14, without quotes",
+        ),
+        ("waves", "retired", False, None),
+        ("waves", "retired", True, "true never matches retired: checks never select retired waves"),
+        ("waves", "retired", 0, "0 is a number and never matches retired, which is true or false"),
+        ("waves", "gates", "T-G01", None),
+        ("waves", "gates", 1, '1 is a number and never matches gates, which is a list of text: quote it ("1")'),
+        ("waves", "rollback", "x", "'x' is text and never matches rollback, which is a mapping of fields"),
+        ("services", "criticality", "high", None),
+        (
+            "services",
+            "criticality",
+            "urgent",
+            "'urgent' never matches criticality, which is one of critical, high, normal, low",
+        ),
+        (
+            "services",
+            "criticality",
+            True,
+            "true never matches criticality, which is one of critical, high, normal, low",
+        ),
+        ("services", "lifecycle", "retired", "'retired' never matches lifecycle: checks never select retired services"),
+        ("services", "deployments", "x", "'x' is text and never matches deployments, which is a list of mappings"),
+        (
+            "services",
+            "owner",
+            dt.date(2026, 1, 2),
+            '2026-01-02 is a date and never matches owner, which is text: quote it ("2026-01-02")',
+        ),
+        ("environments", "lifecycle", "retired", None),  # environments are selected whatever their lifecycle
+        ("stores", "kind", "x" * 70, None),
+        ("stores", "kind", 7, '7 is a number and never matches kind, which is text: quote it ("7")'),
+        ("stores", "nope", 7, None),  # an unknown field is reported by check_field_problem
+    ],
+)
+def test_where_value_problem(select: str, name: str, value: object, problem: str | None) -> None:
+    assert where_value_problem(select, name, value) == problem
+
+
+def test_a_kind_retired_by_a_field_value_is_retired_by_it() -> None:
+    """``retired_by`` states the field value that the kind's ``retired`` rule tests."""
+    cat = catalog(
+        services=[service(id="gone", lifecycle="retired"), service(id="live", lifecycle="live")],
+        waves=[wave(id="gone", retired=True), wave(id="live", retired=False)],
+        gates=[
+            Gate.model_validate({"id": f"T-G0{n}", "title": "t", "requirement": "r", "retired": n == 1}) for n in (1, 2)
+        ],
+    )
+    retired = {}
+    for kind in KINDS:
+        if kind.retired_by is not None:
+            field, value = kind.retired_by
+            table = kind.table(cat)
+            assert table, kind.name
+            for ident, entity in table.items():
+                assert cat.retired(kind.name, ident) == (getattr(entity, field) == value), (kind.name, ident)
+            retired[kind.name] = sorted(ident for ident in table if cat.retired(kind.name, ident))
+    assert retired == {"service": ["gone"], "gate": ["T-G01"], "wave": ["gone"]}
 
 
 def test_checks_skip_retired_services_and_their_stores_and_report_missing_ids() -> None:

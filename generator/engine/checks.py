@@ -101,7 +101,8 @@ def _selected(check: Check, catalog: Catalog) -> list[tuple[str, Any]]:
 
 
 def _matches(entity: Any, where: dict[str, list[Any]]) -> bool:
-    """Every ``where`` key's written value is among those listed (``true`` is not ``1``)."""
+    """Every ``where`` key's written value is among those listed, of the same type (``true`` is
+    not ``1``, the text ``'2026-11-15'`` is not the date; the loader reports such values)."""
     for key, allowed in where.items():
         value = field_value(entity, key)
         values = value if isinstance(value, list) else [value]

@@ -164,6 +164,8 @@ def _gate_state(
             status = "unknown"
             reasons.append(Reason("no assessment and no automatic checks: nothing is cataloged yet"))
         elif not results:
+            # "yet": a selection the catalog can never fill is a validation error (a where value
+            # its field cannot hold, an empty list), so this one can fill as records are added or change.
             status = "unknown"
             reasons.append(Reason("no assessment, and the checks select nothing yet"))
         elif passing == 0:

@@ -69,6 +69,9 @@ class Kind(Generic[R]):
     """The ``select:`` value of checks that select it; ``None``: checks cannot."""
     retired: Callable[[Catalog, str], bool] | None = None
     """Whether the record with this id is retired (it stays valid but counts for nothing); ``None``: never."""
+    retired_by: tuple[str, object] | None = None
+    """The top-level field and its value that retire a record of it, when its own field does
+    (``lifecycle: retired``): checks never select such a record, so ``where`` cannot ask for it."""
 
 
 def _service_retired(catalog: Catalog, ident: str) -> bool:
@@ -76,21 +79,23 @@ def _service_retired(catalog: Catalog, ident: str) -> bool:
 
 
 # One kind a statement, laid out as a table: name, model, its records in a catalog, file layout, title; then
-# its site section, the ``select:`` value of checks over it, and when a record of it is retired.
+# its site section, the ``select:`` value of checks over it, when a record of it is retired and by which field.
 # fmt: off
 REPO = Kind("repo", Repo, lambda c: c.repos, Layout("list", "data/repos.yaml"), "owner repositories",
             section="owners")
 ENVIRONMENT = Kind("environment", Environment, lambda c: c.environments, Layout("list", "data/environments.yaml"),
                    "environments", section="environments", select="environments")
 SERVICE = Kind("service", Service, lambda c: c.services, Layout("files", "data/services"), "one service",
-               section="services", select="services", retired=_service_retired)
+               section="services", select="services", retired=_service_retired,
+               retired_by=("lifecycle", "retired"))
 STORE = Kind("store", Store, lambda c: c.stores, Layout("inside", "stores", parent="service"), "one store",
              select="stores", retired=lambda c, ident: _service_retired(c, c.store_service[ident]))
 """A store is retired with its service."""
 GATE = Kind("gate", Gate, lambda c: c.gates, Layout("list", "data/gates.yaml"), "readiness gates",
-            section="gates", retired=lambda c, ident: c.gates[ident].retired)
+            section="gates", retired=lambda c, ident: c.gates[ident].retired, retired_by=("retired", True))
 WAVE = Kind("wave", Wave, lambda c: c.waves, Layout("list", "data/waves.yaml"), "migration waves",
-            section="waves", select="waves", retired=lambda c, ident: c.waves[ident].retired)
+            section="waves", select="waves", retired=lambda c, ident: c.waves[ident].retired,
+            retired_by=("retired", True))
 EVIDENCE = Kind("evidence", Evidence, lambda c: c.evidence, Layout("tree", "evidence"), "one evidence record",
                 section="evidence")
 # fmt: on

@@ -350,7 +350,25 @@ class Service(Record):
 
 
 CheckSelect = Literal["environments", "services", "stores", "waves"]
-Scalar = str | int | bool
+
+
+def _where_value(value: Any) -> str | int | bool | dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"has a time: 'where' compares dates, so write the date alone ({value.date().isoformat()})")
+    if isinstance(value, (str, int, bool, dt.date)):
+        return value
+    raise ValueError("must be text, a whole number, true or false, or a date like 2026-06-14")
+
+
+WhereValue = Annotated[
+    str | int | bool | dt.date,
+    PlainValidator(_where_value),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "string", "format": "date"}]}
+    ),
+]
+"""A value a check's ``where`` lists: kept with its type (``true`` is not ``1``, a date written
+unquoted is a date, a quoted one is text), because it is compared with the field's value as is."""
 
 
 class Check(Record):
@@ -358,8 +376,12 @@ class Check(Record):
 
     select: CheckSelect = Field(description="Which kind of entity the check selects.")
     ids: list[Slug] | None = Field(None, description="Only these ids; one that does not exist is a failing result.")
-    where: dict[str, list[Scalar]] | None = Field(
-        None, description="Filter on top-level fields: the field's value must be one of those listed."
+    where: dict[str, list[WhereValue]] | None = Field(
+        None,
+        description=(
+            "Filter on top-level fields: the field's value must be one of those listed, compared as the "
+            "field's type (a date field matches a date written unquoted)."
+        ),
     )
     fields: list[Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)*$")]] | None = Field(
         None,

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from ...textsafe import article
 from ..catalog import Catalog, Origin
-from ..checkfields import check_field_problem
-from ..models import Evidence, Gate, Service, observed_moment
+from ..checkfields import check_field_problem, where_value_problem
+from ..models import Check, Evidence, Gate, Service, observed_moment
 from .attachments import attachment_case, check_attachment
 from .files import WHOLE_FILE
 from .messages import Loc, suggest
@@ -129,10 +129,7 @@ def _check_gate(run: Run, ref: _Refs, gate: Gate, origin: Origin) -> None:
             message = check_field_problem(check.select, name)
             if message:
                 run.add(origin, ("checks", c_index, "fields", f_index), message)
-        for key in check.where or {}:
-            message = check_field_problem(check.select, key, top_level=True)
-            if message:
-                run.add(origin, ("checks", c_index, "where", key), message, key=True)
+        _check_selection(run, origin, c_index, check)
         if check.max_age_days is not None and check.evidence is None:
             run.add(
                 origin,
@@ -141,6 +138,28 @@ def _check_gate(run: Run, ref: _Refs, gate: Gate, origin: Origin) -> None:
             )
         if not check.fields and check.evidence is None:
             run.add(origin, ("checks", c_index), "a check needs 'fields', 'evidence' or both")
+
+
+def _check_selection(run: Run, origin: Origin, c_index: int, check: Check) -> None:
+    """A check's ``where`` names fields of the kind it selects and lists values they can hold
+    (compared as the field's type, so a quoted date never matches a date); neither ``where``
+    nor ``ids`` lists nothing, which would select nothing, forever."""
+    loc: Loc = ("checks", c_index)
+    if check.ids == []:
+        run.add(
+            origin, (*loc, "ids"), f"ids: [] selects nothing: list ids, or remove 'ids' to select all {check.select}"
+        )
+    for key, values in (check.where or {}).items():
+        message = check_field_problem(check.select, key, top_level=True)
+        if message:
+            run.add(origin, (*loc, "where", key), message, key=True)
+            continue
+        if not values:
+            run.add(origin, (*loc, "where", key), f"an empty list matches nothing: list values, or remove '{key}'")
+        for index, value in enumerate(values):
+            message = where_value_problem(check.select, key, value)
+            if message:
+                run.add(origin, (*loc, "where", key, index), message)
 
 
 def _cycles(run: Run, catalog: Catalog) -> None:
