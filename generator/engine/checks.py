@@ -56,6 +56,13 @@ def field_value(entity: Any, name: str) -> Any:
     return value
 
 
+def _written(value: object) -> str:
+    """A ``where`` value as the records write it (``true``, not Python's ``True``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def describe_check(check: Check) -> str:
     """A one-line description of what a check requires."""
     parts: list[str] = []
@@ -66,7 +73,7 @@ def describe_check(check: Check) -> str:
         parts.append(f"latest {check.evidence} record passes{age}")
     scope: str = check.select
     if check.where:
-        scope += " where " + "; ".join(f"{k} in {', '.join(map(str, v))}" for k, v in check.where.items())
+        scope += " where " + "; ".join(f"{k} in {', '.join(map(_written, v))}" for k, v in check.where.items())
     if check.ids:
         scope += " " + ", ".join(check.ids)
     return f"{scope}: " + " and ".join(parts)
