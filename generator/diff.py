@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .asof import format_moment
-from .engine.status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive
+from .engine.status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive, regressed
 from .errors import Problem, UsageError, ValidationFailed
 from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
 from .probes.web import origin
@@ -69,16 +69,6 @@ class Diff:
     @property
     def regressions(self) -> list[Change]:
         return [c for c in self.gates + self.waves if c.regression]
-
-
-def regressed(before: str | None, after: str | None, rank: Mapping[str, int]) -> bool:
-    """Worse: down the ``rank`` (gates ready > partial > unknown, waves passed > in-progress >
-    not-started), or becoming blocked."""
-    if before is None or after is None or before == after:
-        return False
-    if after == "blocked":
-        return True
-    return before in rank and rank[after] < rank[before]
 
 
 def default_base(root: Path) -> str:

@@ -448,7 +448,7 @@ REFUSALS: list[tuple[dict[str, Any], type[ReadinessError], str]] = [
         {"kind": "notes"},
         UsageError,
         "--kind notes: unknown kind: did you mean 'note'? (use one of assessment, endpoint-verified, "
-        "backup-verified, restore-tested, registry-verified, tls-verified, risk-raised, note)",
+        "backup-verified, restore-tested, registry-verified, tls-verified, risk-raised, note, waiver, sign-off)",
     ),
     (
         {"kind": "endpoint-verified"},

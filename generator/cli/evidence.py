@@ -21,6 +21,8 @@ KINDS = (
     "tls-verified",
     "risk-raised",
     "note",
+    "waiver",
+    "sign-off",
 )
 """The evidence kinds (``generator.records.models.KINDS``; a test keeps them equal).
 

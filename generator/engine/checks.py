@@ -17,6 +17,8 @@ from .freshness import is_stale
 
 if TYPE_CHECKING:
     from ..records.catalog import Catalog
+    from ..records.models import Gate
+    from .decisions import Waived
     from .evidence_index import EvidenceIndex
 
 
@@ -34,6 +36,9 @@ class CheckResult:
     """One per unmet condition; empty when passed."""
     evidence: str | None = None
     """The evidence record the check's ``evidence`` condition looked at, if any."""
+    waived: Waived | None = None
+    """The waiver that makes a failing result count as passing (``passed`` is then true, and
+    ``reasons`` still say what fails)."""
 
 
 def is_present(value: Any) -> bool:
@@ -214,3 +219,8 @@ def evaluate_check(
                     )
         results.append(CheckResult(gate_id, index, ref, not reasons, tuple(reasons), used))
     return results
+
+
+def selected_refs(gate: Gate, catalog: Catalog) -> set[str]:
+    """Every entity reference that one of the gate's checks selects (what a waiver may name)."""
+    return {ref for check in gate.checks for ref, entity in _selected(check, catalog) if entity is not None}

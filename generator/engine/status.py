@@ -14,11 +14,12 @@ from ..records.catalog import Catalog
 from ..records.models import GateStatus, WaveStatus
 from ..textsafe import plural
 from .checks import CheckCache, CheckResult, describe_check, evaluate_check
+from .decisions import WaveDecision, apply_waivers, latest_sign_offs, waivers_in_force, wave_decision
 from .evidence_index import Assessment, EvidenceIndex, build_index
 from .freshness import stale_from
+from .ranks import GATE_RANK, WAVE_RANK, regressed
 
-GATE_RANK: dict[str, int] = {"unknown": 0, "partial": 1, "ready": 2}
-WAVE_RANK: dict[str, int] = {"not-started": 0, "in-progress": 1, "passed": 2}
+__all__ = ["GATE_RANK", "WAVE_RANK", "Derived", "GateState", "Reason", "WaveState", "derive", "regressed", "wave_gates"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,8 @@ class Derived:
     """Active waves, by id, in file order."""
     scorecards: dict[str, list[CheckResult]] = field(default_factory=dict)
     """Entity ref -> every check result that selected it."""
+    decisions: dict[str, WaveDecision] = field(default_factory=dict)
+    """Active wave id -> its decision (its latest sign-off); empty when derived without decisions."""
 
 
 def _day(moment: dt.datetime) -> dt.date:
@@ -92,13 +95,22 @@ def _check_reasons(gate_id: str, results: list[CheckResult], catalog: Catalog) -
     for index in sorted(by_check):
         group = by_check[index]
         failed = [r for r in group if not r.passed]
-        if not failed:
-            continue
+        waived = [r for r in group if r.waived is not None]
         check = catalog.gates[gate_id].checks[index]
-        reasons.append(Reason(f"check {index + 1} ({describe_check(check)}): {len(failed)} of {len(group)} fail"))
+        if failed:
+            reasons.append(Reason(f"check {index + 1} ({describe_check(check)}): {len(failed)} of {len(group)} fail"))
         for result in failed:
             reasons.append(
                 Reason(f"{result.entity}: {'; '.join(result.reasons)}", evidence=result.evidence, entity=result.entity)
+            )
+        for result in waived:
+            assert result.waived is not None
+            reasons.append(
+                Reason(
+                    f"{result.entity}: {result.waived.text} ({'; '.join(result.reasons)})",
+                    evidence=result.waived.record,
+                    entity=result.entity,
+                )
             )
     return reasons
 
@@ -232,13 +244,15 @@ def _wave_state(wave_id: str, catalog: Catalog, gates: dict[str, GateState], as_
     return WaveState(wave_id, status, overdue, required, tuple(reasons))
 
 
-def derive(catalog: Catalog, as_of: dt.datetime, cache: CheckCache | None = None) -> Derived:
-    """Every gate and wave status, with reasons, and every scorecard, as of ``as_of``.
+def derive(catalog: Catalog, as_of: dt.datetime, cache: CheckCache | None = None, *, decisions: bool = True) -> Derived:
+    """Every gate and wave status, with reasons, and every scorecard, as of ``as_of``; with
+    ``decisions``, each wave's decision too (a go's staleness reads statuses at other moments).
 
     ``cache`` carries what does not depend on evidence from one commit to the next (history).
     """
     index = build_index(catalog, as_of)
     derived = Derived(as_of=as_of, index=index)
+    covered = waivers_in_force(catalog, index)
     results: dict[str, list[CheckResult]] = {}
     for gate_id in sorted(catalog.gates):
         gate = catalog.gates[gate_id]
@@ -247,6 +261,7 @@ def derive(catalog: Catalog, as_of: dt.datetime, cache: CheckCache | None = None
         gate_results: list[CheckResult] = []
         for check_index, check in enumerate(gate.checks):
             gate_results.extend(evaluate_check(gate_id, check_index, check, catalog, index, as_of, cache))
+        gate_results = apply_waivers(gate_results, covered)
         results[gate_id] = gate_results
         for result in gate_results:
             derived.scorecards.setdefault(result.entity, []).append(result)
@@ -269,4 +284,14 @@ def derive(catalog: Catalog, as_of: dt.datetime, cache: CheckCache | None = None
     for wave_id, wave in catalog.waves.items():
         if not wave.retired:
             derived.waves[wave_id] = _wave_state(wave_id, catalog, derived.gates, as_of)
+    if decisions:
+        signed = latest_sign_offs(catalog, index)
+
+        def statuses_at(moment: dt.datetime) -> dict[str, str]:
+            return {g: state.status for g, state in derive(catalog, moment, cache, decisions=False).gates.items()}
+
+        for wave_id, wave_state in derived.waves.items():
+            derived.decisions[wave_id] = wave_decision(
+                catalog, index, signed.get(wave_id), wave_state.gates, statuses_at
+            )
     return derived

@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Annotated, Any, Literal, Self, TypeGuard, get_args
 from urllib.parse import urlsplit
 
@@ -31,6 +32,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from ..textsafe import article
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 GATE_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
@@ -53,13 +56,31 @@ VerificationKind = Literal[
     "endpoint-verified", "backup-verified", "restore-tested", "registry-verified", "tls-verified"
 ]
 """The evidence kinds that record a verification: they need a result."""
-EvidenceKind = Literal["assessment", VerificationKind, "risk-raised", "note"]
+EvidenceKind = Literal["assessment", VerificationKind, "risk-raised", "note", "waiver", "sign-off"]
 VERIFICATION_KINDS: frozenset[str] = frozenset(get_args(VerificationKind))
 EVIDENCE_KINDS: tuple[str, ...] = get_args(EvidenceKind)
 Result = Literal["pass", "fail"]
 RESULTS: tuple[str, ...] = get_args(Result)
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITIES: tuple[str, ...] = get_args(Severity)
+Decision = Literal["go", "no-go"]
+DECISIONS: tuple[str, ...] = get_args(Decision)
+MAX_WAIVER_DAYS = 180
+"""A waiver's ``expires`` is at most this many days after its ``observed`` day."""
+DECISION_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "waive": ("waiver",),
+        "expires": ("waiver",),
+        "approved_by": ("waiver", "sign-off"),
+        "wave": ("sign-off",),
+        "decision": ("sign-off",),
+        "accepted": ("sign-off",),
+    }
+)
+"""The fields of decisions, and the kinds that may carry each."""
+REQUIRED_DECISION_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"waiver": ("waive", "approved_by", "expires"), "sign-off": ("wave", "decision", "approved_by")}
+)
 
 
 def _not_blank(value: str) -> str:
@@ -482,7 +503,9 @@ FAILED_READY_FIX = (
 )
 """The one wording of that rule, for the loader, `evidence new` and the probes."""
 
-RecordRule = Literal["failed-ready", "result-required", "severity-on-risk"]
+RecordRule = Literal[
+    "failed-ready", "result-required", "severity-on-risk", "decision-field", "waiver-expires", "accepted-on-no-go"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,6 +537,59 @@ def evidence_rule_breaches(
                 "severity-on-risk",
                 ("severity",),
                 "severity is for risk-raised records only: remove it or change the kind",
+            )
+        )
+    return breaches
+
+
+def decision_rule_breaches(
+    kind: str, present: Collection[str], observed: dt.date | None, expires: dt.date | None, decision: str | None
+) -> list[RuleBreach]:
+    """The rules of waivers and sign-offs that one record's values show: each kind's required
+    fields, decision fields only on their kinds, a waiver's ``expires`` within
+    :data:`MAX_WAIVER_DAYS` of its ``observed`` day, ``accepted`` only on a ``go``.
+    ``present``: the fields the record (or ``evidence new``) sets."""
+    breaches = [
+        RuleBreach("decision-field", (), f"missing required field '{name}' for {article(kind)} record")
+        for name in REQUIRED_DECISION_FIELDS.get(kind, ())
+        if name not in present
+    ]
+    for name, kinds in DECISION_FIELDS.items():
+        if name in present and kind not in kinds:
+            breaches.append(
+                RuleBreach(
+                    "decision-field",
+                    (name,),
+                    f"{name} is for {' and '.join(kinds)} records only: remove it or change the kind",
+                )
+            )
+    if kind == "waiver" and observed is not None and expires is not None:
+        last = observed + dt.timedelta(days=MAX_WAIVER_DAYS)
+        if expires < observed:
+            breaches.append(
+                RuleBreach(
+                    "waiver-expires",
+                    ("expires",),
+                    f"expires {expires.isoformat()} is before observed ({observed.isoformat()}): a waiver ends "
+                    "after it starts",
+                )
+            )
+        elif expires > last:
+            breaches.append(
+                RuleBreach(
+                    "waiver-expires",
+                    ("expires",),
+                    f"expires {expires.isoformat()} is more than {MAX_WAIVER_DAYS} days after observed "
+                    f"({observed.isoformat()}): end it by {last.isoformat()}, and file a new waiver then if "
+                    "it is still needed",
+                )
+            )
+    if kind == "sign-off" and decision == "no-go" and "accepted" in present:
+        breaches.append(
+            RuleBreach(
+                "accepted-on-no-go",
+                ("accepted",),
+                "accepted lists the open gates a go knowingly accepts: remove it from a no-go",
             )
         )
     return breaches
@@ -552,10 +628,39 @@ class Evidence(Record):
     supersedes: list[Slug] = Field(
         default_factory=list, description="Earlier records this corrects; they stop counting."
     )
+    waive: dict[GateId, Annotated[list[EntityRef], Field(min_length=1, max_length=200)]] | None = Field(
+        None,
+        description="waiver only: gate id -> the entities whose failing check results it covers "
+        "(entities the gate's checks select).",
+    )
+    approved_by: Slug | Annotated[list[Slug], Field(min_length=1, max_length=20)] | None = Field(
+        None,
+        description="waiver and sign-off: the owner repo (or repos) deciding; for a waiver, an owner of every "
+        "waived gate.",
+    )
+    expires: Date | None = Field(
+        None,
+        description=f"waiver only: the last day it is in force (UTC), at most {MAX_WAIVER_DAYS} days after observed.",
+    )
+    wave: Slug | None = Field(None, description="sign-off only: the wave decided on.")
+    decision: Decision | None = Field(None, description="sign-off only: go or no-go.")
+    accepted: list[GateId] = Field(
+        default_factory=list,
+        description="sign-off (go) only: gates not ready at the decision that it knowingly accepts.",
+    )
+
+    @property
+    def approvers(self) -> tuple[str, ...]:
+        """``approved_by`` as a tuple (it may be written as one repo id or a list)."""
+        if self.approved_by is None:
+            return ()
+        return (self.approved_by,) if isinstance(self.approved_by, str) else tuple(self.approved_by)
 
     @model_validator(mode="after")
     def _record_rules(self, info: ValidationInfo) -> Self:
+        observed_day = self.observed.date() if isinstance(self.observed, dt.datetime) else self.observed
         breaches = evidence_rule_breaches(self.kind, self.result, self.assess, self.severity)
+        breaches += decision_rule_breaches(self.kind, self.model_fields_set, observed_day, self.expires, self.decision)
         if breaches and isinstance(info.context, CollectBreaches):
             info.context.breaches.extend(breaches)
         elif breaches:

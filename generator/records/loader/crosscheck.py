@@ -99,7 +99,8 @@ def cross_check(run: Run, catalog: Catalog, now: dt.datetime) -> None:
             continue
         before = len(run.problems)
         _check_evidence(run, catalog, ref, evidence_id, record, origin, now)
-        done("evidence", evidence_id, record, before)
+        if record.kind not in ("waiver", "sign-off"):  # decisions also read gates' owners: check them each time
+            done("evidence", evidence_id, record, before)
     attachment_case(run, catalog)
 
 
@@ -230,3 +231,37 @@ def _check_evidence(
             )
     for index, attachment in enumerate(record.attachments or []):
         check_attachment(run, origin, index, attachment.path, attachment.sha256)
+    if record.kind in ("waiver", "sign-off"):
+        _check_decision(run, catalog, ref, record, origin)
+
+
+def _check_decision(run: Run, catalog: Catalog, ref: _Refs, record: Evidence, origin: Origin) -> None:
+    """The references of a waiver or sign-off; a waiver's approvers own every gate it waives.
+    (Which entities a gate's checks select, and whether a go was valid at its moment, are
+    status questions: :mod:`generator.engine.decisions` checks them.)"""
+    approvers: list[tuple[str, Loc]] = []
+    for index, repo in enumerate(record.approvers):
+        loc: Loc = ("approved_by",) if isinstance(record.approved_by, str) else ("approved_by", index)
+        canonical = ref("repo", repo, origin, loc)
+        if canonical is not None:
+            approvers.append((canonical, loc))
+    for gate_ref, entities in (record.waive or {}).items():
+        gate_id = ref("gate", gate_ref, origin, ("waive", gate_ref), key=True)
+        for index, entity in enumerate(entities):
+            kind, _, ident = entity.partition(":")
+            ref(kind, ident, origin, ("waive", gate_ref, index))
+        if gate_id is None:
+            continue
+        owners = sorted({catalog.resolve("repo", owner) or owner for owner in catalog.gates[gate_id].owners})
+        for repo, loc in approvers:
+            if repo not in owners:
+                run.add(
+                    origin,
+                    loc,
+                    f"'{repo}' does not own {gate_id} (its owners: {', '.join(owners) or 'none'}): a waiver is "
+                    "approved by an owner of every gate it waives",
+                )
+    if record.wave is not None:
+        ref("wave", record.wave, origin, ("wave",))
+    for index, gate_ref in enumerate(record.accepted):
+        ref("gate", gate_ref, origin, ("accepted", index))
