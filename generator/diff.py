@@ -17,6 +17,7 @@ from .engine.status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, 
 from .errors import Problem, UsageError, ValidationFailed
 from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
 from .probes.web import origin
+from .progress import Progress
 from .records.catalog import Catalog
 from .records.kinds import KINDS
 from .records.loader import ParseCache, load_tree
@@ -94,8 +95,13 @@ def _side(root: Path, revision: str | None, as_of: dt.datetime, blobs: Blobs, ca
     return Side(label, moment, catalog, derive(catalog, moment), [])
 
 
-def compute_diff(root: Path, base: str | None, head: str | None, as_of: dt.datetime) -> Diff:
-    """Compare BASE (default: merge-base with main) with HEAD (default: the work tree)."""
+def compute_diff(
+    root: Path, base: str | None, head: str | None, as_of: dt.datetime, progress: Progress | None = None
+) -> Diff:
+    """Compare BASE (default: merge-base with main) with HEAD (default: the work tree).
+
+    ``progress`` is told ``("sides read", done, 2)`` before the base is read and after each side.
+    """
     reason = unavailable_reason(root)
     if reason is not None:
         raise UsageError(f"cannot diff: {reason}")
@@ -103,8 +109,14 @@ def compute_diff(root: Path, base: str | None, head: str | None, as_of: dt.datet
     base_rev = base or default_base(root)
     cache = ParseCache()
     with Blobs(root) as blobs:
+        if progress is not None:
+            progress("sides read", 0, 2)
         before = _side(root, base_rev, as_of, blobs, cache, prefix)
+        if progress is not None:
+            progress("sides read", 1, 2)
         after = _side(root, head, as_of, blobs, cache, prefix)
+        if progress is not None:
+            progress("sides read", 2, 2)
     result = Diff(before, after)
     if after.derived is not None:
         old = before.derived

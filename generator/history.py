@@ -22,8 +22,9 @@ from .engine.checks import CheckCache
 from .engine.status import derive
 from .errors import Problem, ValidationFailed
 from .git import Blobs, Commit, GitTree, first_parent_log, unavailable_reason
+from .progress import Progress
 from .records.loader import ParseCache, load_tree
-from .textsafe import plural, terminal_text
+from .textsafe import TerminalLine, Word, plural, problem_parts, terminal_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,11 @@ class History:
     """Evidence id -> the commit that added it."""
 
 
-def compute_history(root: Path, as_of: dt.datetime | None = None) -> History:
-    """Every point and transition of the first-parent history, up to ``as_of``."""
+def compute_history(root: Path, as_of: dt.datetime | None = None, progress: Progress | None = None) -> History:
+    """Every point and transition of the first-parent history, up to ``as_of``.
+
+    ``progress`` is told ``("commits", done, total)`` before the first commit and after each.
+    """
     reason = unavailable_reason(root)
     if reason is not None:
         return History(available=False, reason=reason)
@@ -75,11 +79,14 @@ def compute_history(root: Path, as_of: dt.datetime | None = None) -> History:
     checks = CheckCache()
     previous_ids: set[str] = set()
     last_valid: Point | None = None
+    log = first_parent_log(root)
+    # The history ends at the first commit after ``as_of`` (the log is oldest first).
+    end = next((i for i, (commit, _) in enumerate(log) if as_of is not None and commit.time > as_of), len(log))
     with Blobs(root) as blobs:
         tree = GitTree(blobs)
-        for commit, changes in first_parent_log(root):
-            if as_of is not None and commit.time > as_of:
-                break
+        for done, (commit, changes) in enumerate(log[:end]):
+            if progress is not None:
+                progress("commits", done, end)
             tree.apply(changes)
             ids = tree.evidence_ids() if any(c.rel.startswith("evidence/") for c in changes) else previous_ids
             added = tuple(sorted(ids - previous_ids))
@@ -101,6 +108,8 @@ def compute_history(root: Path, as_of: dt.datetime | None = None) -> History:
             history.points.append(point)
             history.transitions.extend(_transitions(last_valid, point))
             last_valid = point
+    if progress is not None:
+        progress("commits", end, end)
     return history
 
 
@@ -149,22 +158,36 @@ def history_document(history: History) -> dict[str, object]:
     }
 
 
-def history_lines(history: History) -> list[str]:
+def history_lines(history: History) -> list[TerminalLine]:
     """The ``readiness history`` text: each gap, then each transition, one line each.
 
     A value from git or from the records is escaped as one field
-    (``terminal_text``), so that it cannot start a line of its own.
+    (``terminal_text``), so that it cannot start a line of its own. Statuses, the
+    word ``gap:`` and a problem's location are marked (:class:`Word`) for a terminal to colour.
     """
-    lines = [
-        f"{p.commit.time.date().isoformat()} {p.commit.short} gap: "
-        f"{plural(len(p.problems), 'validation problem')}, e.g. {terminal_text(p.problems[0])}"
+    lines: list[TerminalLine] = [
+        (
+            f"{p.commit.time.date().isoformat()} {p.commit.short} ",
+            Word("gap:", "warning"),
+            f" {plural(len(p.problems), 'validation problem')}, e.g. ",
+            *problem_parts(p.problems[0]),
+        )
         for p in history.points
         if p.gap
     ]
     for t in history.transitions:
         added = f" (added {', '.join(terminal_text(e) for e in t.evidence)})" if t.evidence else ""
         lines.append(
-            f"{t.commit.time.date().isoformat()} {t.commit.short} {t.kind} {terminal_text(t.id)}: "
-            f"{t.before or 'none'} -> {t.after or 'none'}{added}"
+            (
+                f"{t.commit.time.date().isoformat()} {t.commit.short} {t.kind} {terminal_text(t.id)}: ",
+                _status(t.before),
+                " -> ",
+                _status(t.after),
+                added,
+            )
         )
     return lines
+
+
+def _status(status: str | None) -> str | Word:
+    return Word(status, "status") if status is not None else "none"

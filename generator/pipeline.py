@@ -16,6 +16,7 @@ from .diff import compute_diff
 from .engine.status import Derived, derive
 from .git import head_commit
 from .history import History, compute_history
+from .progress import Progress
 from .records.catalog import Catalog
 from .records.loader import load_catalog
 from .site.markdown import Rendered, SiteInfo, render_site
@@ -31,18 +32,26 @@ class Model:
     """The git history of statuses (``None``: not computed)."""
 
 
-def build_model(root: Path, as_of: dt.datetime, *, history: bool = True, history_off: str | None = None) -> Model:
+def build_model(
+    root: Path,
+    as_of: dt.datetime,
+    *,
+    history: bool = True,
+    history_off: str | None = None,
+    progress: Progress | None = None,
+) -> Model:
     """Load and validate the records under ``root``, derive every status as of ``as_of``, read the history.
 
     The history ends at ``as_of`` too. ``history=False`` leaves it out: the
     model holds none, or, with ``history_off``, one that is unavailable for
-    that reason (what the site then says). Raises :class:`ValidationFailed`
+    that reason (what the site then says). ``progress`` is told how far the
+    history got (:func:`compute_history`). Raises :class:`ValidationFailed`
     with every problem when the records do not validate.
     """
     catalog = load_catalog(root)
     derived = derive(catalog, as_of)
     if history:
-        past: History | None = compute_history(root, as_of)
+        past: History | None = compute_history(root, as_of, progress)
     elif history_off is not None:
         past = History(available=False, reason=history_off)
     else:

@@ -44,6 +44,7 @@ from .git import (
     remote_url,
 )
 from .mkdocs.build import BuildOptions, BuildReport, build_site
+from .progress import Progress
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 """A version or alias: one path segment of the published site (a directory on the pages branch)."""
@@ -104,6 +105,7 @@ def publish(
     remote: str = "origin",
     as_of: dt.datetime | None,
     force: bool = False,
+    progress: Progress | None = None,
 ) -> PublishReport:
     """Build HEAD's records and publish them as ``version`` on ``branch``; see the module docstring.
 
@@ -112,6 +114,7 @@ def publish(
     branch from ``remote`` first and pushes it afterwards. ``as_of`` defaults to the
     committer time of HEAD, so the same commit always publishes the same bytes. A version
     without aliases is frozen: publishing it again from another commit needs ``force``.
+    ``progress`` is told how far the build got (:func:`build_site`).
     """
     names = _check_names(version, list(aliases), title)
     root = root.resolve()
@@ -162,7 +165,7 @@ def publish(
                         )
                     except ValueError as exc:  # mike refuses a version/alias combination
                         raise UsageError(f"cannot publish {version}: {exc}") from None
-                    built = build_site(root, moment, site_dir=site_dir, options=options)
+                    built = build_site(root, moment, site_dir=site_dir, options=options, progress=progress)
             except git_utils.GitEmptyCommit:
                 changed = False  # the same build of the same commit: mike dropped the empty commit
 

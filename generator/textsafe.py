@@ -15,11 +15,16 @@ import html
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
 from urllib.parse import quote
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from .errors import Problem
 
 _MD_ALWAYS = re.compile(r"([\\`*_{}\[\]|])")
 _MD_LEADING = re.compile(r"^(\s*)(?:([-+#])|(\d+)([.)]))")
@@ -252,6 +257,43 @@ def terminal_text(value: object, *, lines: bool = False) -> str:
     if ":" in text or "#" in text:
         text = _WORKFLOW_COMMAND.sub(lambda m: m[1] + ("\\x3a" if m[2] else "\\x23"), text)
     return text
+
+
+Role: TypeAlias = Literal["status", "location", "good", "bad", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of a terminal line that the CLI colours when it prints to a terminal.
+
+    ``role`` says what the word is: ``status`` (a gate or wave status, coloured by
+    its value), ``location`` (a problem's ``path:line:column``), ``good``, ``bad``
+    or ``warning`` (a verdict: ``valid:``, ``invalid:``, ``gap:``). The text is
+    printed like the rest of its line, so a value from the records in it must
+    already be one escaped field (:func:`terminal_text`); colour is added by the
+    CLI after the whole line has been made safe, never by the text itself.
+    """
+
+    text: str
+    role: Role
+
+
+TerminalLine: TypeAlias = tuple[str | Word, ...]
+"""One line of terminal output, in parts; :func:`plain_line` joins them."""
+
+
+def plain_line(parts: Iterable[str | Word]) -> str:
+    """The text of a line's parts, without colour."""
+    return "".join(part.text if isinstance(part, Word) else part for part in parts)
+
+
+def problem_parts(problem: Problem) -> TerminalLine:
+    """A problem as one escaped field (:func:`terminal_text`), its ``path:line:column`` a :class:`Word`."""
+    whole = terminal_text(problem)
+    location = terminal_text(f"{problem.path}:{problem.line}:{problem.column}")
+    if not whole.startswith(location):  # pragma: no cover - characters are escaped one by one
+        return (whole,)
+    return Word(location, "location"), whole[len(location) :]
 
 
 _JSON_CANDIDATE = re.compile(r"[^\n\x20-\x7e]")

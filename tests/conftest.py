@@ -85,16 +85,83 @@ class Result:
     stderr: str
 
 
-def run_cli(*args: str, root: Path | None = None, env: dict[str, str] | None = None) -> Result:
-    """Run the installed ``readiness`` command as a user would (a real process)."""
+UNSET = ("SOURCE_DATE_EPOCH", "NO_COLOR", "FORCE_COLOR")
+"""Variables of the developer's shell that would change what the command prints."""
+
+
+@pytest.fixture(autouse=True)
+def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process runs (CliRunner, capsys) see neither NO_COLOR nor FORCE_COLOR from the shell either."""
+    for name in UNSET[1:]:
+        monkeypatch.delenv(name, raising=False)
+
+
+def _command(args: tuple[str, ...], root: Path | None) -> list[str]:
     command = [sys.executable, "-m", "generator"]
     if root is not None:
         command += ["--root", str(root)]
-    command += list(args)
-    full_env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    return command + list(args)
+
+
+def _environment(env: dict[str, str] | None, **defaults: str) -> dict[str, str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    full_env.update(defaults)
     full_env.update(env or {})
-    proc = subprocess.run(command, capture_output=True, text=True, env=full_env, cwd=REPO, check=False)
+    return full_env
+
+
+def run_cli(*args: str, root: Path | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run the installed ``readiness`` command as a user would (a real process), its output into pipes."""
+    proc = subprocess.run(
+        _command(args, root), capture_output=True, text=True, env=_environment(env), cwd=REPO, check=False
+    )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_on_terminal(*args: str, root: Path | None = None, env: dict[str, str] | None = None) -> Result:
+    """:func:`run_cli` with stdout and stderr each on a terminal of its own (a pseudo-terminal).
+
+    The terminals are raw, so the bytes read are the bytes written (no ``\\n`` to ``\\r\\n``).
+    ``TERM`` is ``xterm-256color`` and ``COLUMNS`` 100 unless ``env`` says otherwise.
+    """
+    import pty
+    import select
+    import tty
+
+    masters: list[int] = []
+    slaves: list[int] = []
+    for _ in range(2):
+        master, slave = pty.openpty()
+        tty.setraw(slave)
+        masters.append(master)
+        slaves.append(slave)
+    full_env = _environment(env, TERM="xterm-256color", COLUMNS="100")
+    try:
+        proc = subprocess.Popen(
+            _command(args, root), stdin=subprocess.DEVNULL, stdout=slaves[0], stderr=slaves[1], env=full_env, cwd=REPO
+        )
+    finally:
+        for slave in slaves:
+            os.close(slave)
+    output = {master: bytearray() for master in masters}
+    reading = set(masters)
+    try:
+        while reading:
+            ready, _, _ = select.select(sorted(reading), [], [])
+            for master in ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: every writer of the terminal has gone
+                    chunk = b""
+                if chunk:
+                    output[master] += chunk
+                else:
+                    reading.discard(master)
+        code = proc.wait()
+    finally:
+        for master in masters:
+            os.close(master)
+    return Result(code, output[masters[0]].decode(), output[masters[1]].decode())
 
 
 @pytest.fixture

@@ -5,13 +5,19 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
 from generator.records.schema import schemas
-from tests.conftest import REPO, Result
+from tests.cli_reference import COMPLETION
+from tests.conftest import REPO, UNSET, Result
 
 Cli = Callable[..., Result]
 MakeCatalog = Callable[..., Path]
@@ -134,7 +140,7 @@ def test_command_modules_import_only_the_shared_module() -> None:
 
 def test_the_console_script_and_the_module_run_the_same_command(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("readiness")
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
     runs = [
         subprocess.run([*command, "status", "--as-of", "2026-07-01"], capture_output=True, text=True, env=env, cwd=REPO)
         for command in ([str(script)], [sys.executable, "-m", "generator"])
@@ -146,3 +152,57 @@ def test_the_console_script_and_the_module_run_the_same_command(tmp_path: Path) 
         2,
         "error: --as-of 'soon' is not a date: write YYYY-MM-DD (end of that day, UTC) or an ISO time such as 2026-06-14T12:00:00Z\n",
     )
+
+
+# ------------------------------------------------------------------ shell completion
+
+
+def complete(shell: str, words: str) -> list[str]:
+    """What the ``readiness`` command answers a shell asking to complete ``words`` (the last word)."""
+    env = {"_READINESS_COMPLETE": f"{shell}_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+    result = CliRunner().invoke(main, [], prog_name="readiness", env=env)
+    assert result.exit_code == 0, result.output
+    return result.output.split()
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_completion_script_of_each_shell_names_the_command(shell: str) -> None:
+    variable, _, rest = COMPLETION[shell].removeprefix('eval "$(').partition("=")
+    assert (variable, rest.split()[0]) == ("_READINESS_COMPLETE", f"{shell}_source")
+    result = CliRunner().invoke(main, [], prog_name="readiness", env={variable: f"{shell}_source"})
+    assert result.exit_code == 0
+    assert "_readiness_completion" in result.output and "_READINESS_COMPLETE" in result.output
+
+
+def test_completion_answers_commands_subcommands_and_choices() -> None:
+    assert complete("bash", "readiness st") == ["plain,status"]
+    assert complete("bash", "readiness probe t") == ["plain,tls"]
+    assert "plain,--fail-on-regression" in complete("bash", "readiness diff --f")
+    assert complete("bash", "readiness evidence new --severity c") == ["plain,critical"]
+
+
+def test_bash_completion_works_as_documented(tmp_path: Path) -> None:
+    """The documented line, in a real bash, with the console script on the PATH."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash is not installed")
+    script = f"""
+{COMPLETION["bash"]}
+complete -p readiness
+COMP_WORDS=(readiness va); COMP_CWORD=1; COMPREPLY=()
+_readiness_completion readiness
+printf '%s\\n' "${{COMPREPLY[@]}}"
+COMP_WORDS=(readiness diff --format ''); COMP_CWORD=3; COMPREPLY=()
+_readiness_completion readiness
+printf '%s\\n' "${{COMPREPLY[@]}}"
+"""
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    result = subprocess.run([bash, "--norc", "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "complete -o nosort -F _readiness_completion readiness",
+        "validate",
+        "markdown",
+        "json",
+    ]

@@ -16,7 +16,7 @@ import click
 from .. import __version__
 from ..errors import UsageError
 from . import evidence, history, probe, publish, records, site
-from .common import Context, Group, echo
+from .common import Context, Group, echo_error
 
 
 @click.group(
@@ -56,5 +56,5 @@ def run() -> None:  # pragma: no cover - console entry
     try:
         main()
     except UsageError as exc:
-        echo(f"error: {exc}", err=True)
+        echo_error(exc)
         sys.exit(exc.exit_code)

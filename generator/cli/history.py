@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import as_of_moment, as_of_option, echo, field, report_errors, root
+from .common import as_of_moment, as_of_option, echo, echo_lines, field, progress, report_errors, root
 
 
 @click.command()
@@ -16,15 +16,16 @@ def history(as_of: str | None, as_json: bool) -> None:
     from ..history import compute_history, history_document, history_lines
     from ..textsafe import json_text
 
-    result = compute_history(root(), as_of_moment(as_of))
+    moment = as_of_moment(as_of)
+    with progress("history") as tick:
+        result = compute_history(root(), moment, tick)
     if as_json:
         echo(json_text(history_document(result)))
         return
     if not result.available:
         echo(f"history unavailable: {field(result.reason)}", err=True)
         return
-    for line in history_lines(result):
-        echo(line)
+    echo_lines(history_lines(result))
     echo(f"{len(result.transitions)} transitions in {len(result.points)} commits", err=True)
 
 
@@ -45,19 +46,21 @@ def history(as_of: str | None, as_json: bool) -> None:
 def diff(base: str | None, head: str | None, fmt: str, fail_on_regression: bool, as_of: str | None) -> None:
     """Compare BASE (default: merge-base with main) with HEAD (default: the work tree)."""
     from ..diff import compute_diff, diff_document, diff_markdown
-    from ..textsafe import json_text, plural
+    from ..textsafe import Word, json_text, plural
 
-    result = compute_diff(root(), base, head, as_of_moment(as_of))
+    moment = as_of_moment(as_of)
+    with progress("diff") as tick:
+        result = compute_diff(root(), base, head, moment, tick)
     if fmt == "json":
         echo(json_text(diff_document(result)))
     else:
-        echo(diff_markdown(result), nl=False)
+        echo(diff_markdown(result), nl=False)  # Markdown for a pull request: never coloured
     if fail_on_regression and result.head.problems:
-        echo(f"HEAD has {plural(len(result.head.problems), 'validation problem')}", err=True)
+        echo(Word(f"HEAD has {plural(len(result.head.problems), 'validation problem')}", "bad"), err=True)
         click.get_current_context().exit(1)
     if fail_on_regression and result.regressions:
         count = len(result.regressions)
-        echo(f"{count} {'gate or wave' if count == 1 else 'gates or waves'} got worse", err=True)
+        echo(Word(f"{count} {'gate or wave' if count == 1 else 'gates or waves'} got worse", "bad"), err=True)
         click.get_current_context().exit(3)
 
 

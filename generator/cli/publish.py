@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .common import as_of_option, echo, field, log_to_terminal, report_errors, requested_moment, root
+from .common import as_of_option, echo, field, log_to_terminal, progress, report_errors, requested_moment, root
 
 
 @click.command("publish")
@@ -53,7 +53,9 @@ def publish(as_of: str | None, **options: Any) -> None:
     log_to_terminal()
     # The other options are publish()'s parameters as they are; neither --as-of nor
     # SOURCE_DATE_EPOCH (None) means the committer time of HEAD.
-    report = publish_version(root(), as_of=requested_moment(as_of), **options)
+    moment = requested_moment(as_of)
+    with progress("publish") as tick:
+        report = publish_version(root(), as_of=moment, progress=tick, **options)
     named = f" (aliases: {', '.join(report.aliases)})" if report.aliases else ""
     if report.replaced is not None:
         echo(f"replaced frozen version {field(report.version)}, published from {report.replaced[:7]}", err=True)

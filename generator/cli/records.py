@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ReadinessError
-from .common import as_of_moment, as_of_option, directory_option, echo, field, report_errors, root
+from .common import as_of_moment, as_of_option, directory_option, echo, echo_lines, field, report_errors, root
 
 
 @click.command()
@@ -16,14 +16,16 @@ from .common import as_of_moment, as_of_option, directory_option, echo, field, r
 def validate(as_of: str | None) -> None:
     """Check every record; print each problem as path:line:column: message."""
     from ..records.loader import load_catalog
+    from ..textsafe import Word
 
     as_of_moment(as_of)  # a bad --as-of is a usage error here too
     click.get_current_context().meta["problems_to_stdout"] = True
     catalog = load_catalog(root())
     echo(
-        f"valid: {len(catalog.gates)} gates, {len(catalog.waves)} waves, {len(catalog.services)} services, "
+        Word("valid:", "good"),
+        f" {len(catalog.gates)} gates, {len(catalog.waves)} waves, {len(catalog.services)} services, "
         f"{len(catalog.stores)} stores, {len(catalog.environments)} environments, {len(catalog.repos)} repos, "
-        f"{len(catalog.evidence)} evidence records"
+        f"{len(catalog.evidence)} evidence records",
     )
 
 
@@ -34,14 +36,14 @@ def validate(as_of: str | None) -> None:
 def status(as_of: str | None, as_json: bool) -> None:
     """Gate and wave statuses with their reasons."""
     from ..pipeline import build_model
-    from ..site.report import status_document, status_text
+    from ..site.report import status_document, status_lines
     from ..textsafe import json_text
 
     model = build_model(root(), as_of_moment(as_of), history=False)
     if as_json:
         echo(json_text(status_document(model.catalog, model.derived)))
     else:
-        echo(status_text(model.catalog, model.derived), nl=False)
+        echo_lines(status_lines(model.catalog, model.derived))
 
 
 @click.command()

@@ -14,6 +14,7 @@ from .common import (
     echo,
     field,
     log_to_terminal,
+    progress,
     report_errors,
     root,
 )
@@ -28,8 +29,10 @@ def build(as_of: str | None, site_dir: Path | None, config_file: Path | None) ->
     """Validate, then build the site strictly (a failed build leaves the old site as it was)."""
     from ..mkdocs.build import build_site
 
+    moment = as_of_moment(as_of)
     log_to_terminal()
-    built = build_site(root(), as_of_moment(as_of), site_dir, config_file)
+    with progress("build") as tick:
+        built = build_site(root(), moment, site_dir, config_file, progress=tick)
     echo(f"built {built.pages} pages into {field(built.site_dir)} in {built.seconds:.1f} s")
 
 
@@ -42,7 +45,9 @@ def render(as_of: str | None, out: Path) -> None:
     from .. import pipeline
 
     where = root()
-    rendered = pipeline.render(where, pipeline.build_model(where, as_of_moment(as_of)))
+    moment = as_of_moment(as_of)
+    with progress("render") as tick:
+        rendered = pipeline.render(where, pipeline.build_model(where, moment, progress=tick))
     pipeline.write(rendered, out)
     echo(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} other files into {field(out)}")
 

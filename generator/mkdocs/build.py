@@ -22,6 +22,7 @@ from typing import Any
 
 from ..asof import format_moment
 from ..errors import ReadinessError
+from ..progress import Progress
 from ..records.loader import load_catalog
 
 log = logging.getLogger("mkdocs")
@@ -70,8 +71,13 @@ def build_site(
     site_dir: Path | None = None,
     config_file: Path | None = None,
     options: BuildOptions | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """Validate, then build strictly into ``site_dir`` (default ROOT/site) by swapping a fresh build in."""
+    """Validate, then build strictly into ``site_dir`` (default ROOT/site) by swapping a fresh build in.
+
+    ``progress`` is told how far the build got: the commits of the history, then the
+    pages MkDocs converts and writes (:class:`~generator.mkdocs.plugin.ReadinessPlugin`).
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -91,6 +97,7 @@ def build_site(
                 raise ReadinessError(f"{config_path} does not enable the 'readiness' plugin")
             plugin.config["as_of"] = format_moment(as_of) if as_of.microsecond == 0 else as_of.isoformat()
             plugin.config["root"] = str(root.resolve())
+            plugin.progress = progress
             if options is not None:
                 plugin.config.update(options.plugin)
                 config.extra.update(options.extra)

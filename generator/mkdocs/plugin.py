@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 
 from ..asof import format_moment, resolve_as_of
 from ..errors import ReadinessError, ValidationFailed
 from ..git import GitError
 from ..pipeline import build_model, render
+from ..progress import Progress
 
 log = logging.getLogger("mkdocs.plugins.readiness")
 
@@ -60,6 +64,20 @@ class _GeneratedFile(File):
         return not self.unchanged and super().is_modified()
 
 
+@dataclass(slots=True)
+class _Count:
+    """Pages counted for a :data:`Progress`."""
+
+    progress: Progress
+    unit: str
+    total: int
+    done: int = 0
+
+    def step(self) -> None:
+        self.done += 1
+        self.progress(self.unit, self.done, self.total)
+
+
 class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-call]
     """Adds the readiness pages to a MkDocs build.
 
@@ -67,7 +85,15 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
     lives across rebuilds: it remembers a digest of every generated file, so only
     pages whose content changed are rendered again, and it merges the search
     index so that the pages not rebuilt stay searchable.
+
+    ``progress``, set by :func:`~generator.mkdocs.build.build_site` on the instance
+    of one build, is told how far the history got, then how many pages MkDocs has
+    converted (Markdown to HTML) and written.
     """
+
+    progress: Progress | None = None
+    _converted: _Count | None = None
+    _written: _Count | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._dirty = dirty
@@ -91,7 +117,9 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         root = self._root(config)
         try:
             as_of = resolve_as_of(self.config.as_of or os.environ.get("READINESS_AS_OF"), os.environ)
-            model = build_model(root, as_of, history=self.config.history, history_off=HISTORY_OFF)
+            model = build_model(
+                root, as_of, history=self.config.history, history_off=HISTORY_OFF, progress=self.progress
+            )
         except ValidationFailed as exc:
             raise PluginError("invalid records:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except GitError:
@@ -129,6 +157,24 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
             self._add(files, File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         log.debug("readiness: %d generated pages as of %s", len(rendered.pages), format_moment(as_of))
         return files
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.progress is not None:
+            total = len(files.documentation_pages(inclusion=InclusionLevel.is_included))
+            self._converted = _Count(self.progress, "pages converted", total)
+            self._written = _Count(self.progress, "pages written", total)
+            self.progress("pages converted", 0, total)
+        return nav
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self._converted is not None:
+            self._converted.step()
+        return html
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self._written is not None:
+            self._written.step()
+        return output
 
     def _generated(
         self, config: MkDocsConfig, path: str, content: str, inclusion: InclusionLevel, digests: dict[str, str]
