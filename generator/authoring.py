@@ -30,7 +30,7 @@ from typing import Any, TypedDict, Unpack
 from pydantic import ValidationError
 
 from .errors import UsageError
-from .records import loader, yamlstrict
+from .records import yamlstrict
 from .records.loader.messages import suggest
 from .records.models import (
     EVIDENCE_KINDS,
@@ -45,6 +45,7 @@ from .records.models import (
 )
 from .records.recordfile import Undo, create_new, write_evidence
 from .references import reference_problems, resolve_references, statuses
+from .validation import load_valid
 
 _LINE_RE = re.compile(LINE_PATTERN)
 
@@ -275,7 +276,7 @@ def new_evidence(root: Path, *, today: dt.date, **options: Unpack[EvidenceOption
     root = Path(root)
     date = options["observed"] or today
     checked = _check_form(root, options, date, today)
-    catalog = loader.load_catalog(root)
+    catalog = load_valid(root)
 
     data: dict[str, Any] = {"observed": date, "kind": options["kind"], "summary": options["summary"]}
     for key in ("result", "severity", "source", "submitted_by"):
@@ -321,4 +322,4 @@ def new_evidence(root: Path, *, today: dt.date, **options: Unpack[EvidenceOption
                 attachments.append({"path": copy.relative_to(evidence_dir).as_posix(), "sha256": digest})
             data["attachments"] = attachments
             record = _check_model(data)
-    return write_evidence(root, catalog, record, options["summary"], undo)
+    return write_evidence(root, catalog, record, options["summary"], undo, load_valid)

@@ -20,9 +20,10 @@ from .probes.web import origin
 from .progress import Progress
 from .records.catalog import Catalog
 from .records.kinds import KINDS
-from .records.loader import ParseCache, load_tree
+from .records.loader import ParseCache
 from .records.tree import Tree, WorkTree
 from .textsafe import md_code, md_fence, md_forge_text, plural, terminal_text
+from .validation import load_valid_tree
 
 WORK_TREE = "work tree"
 
@@ -89,7 +90,7 @@ def _side(root: Path, revision: str | None, as_of: dt.datetime, blobs: Blobs, ca
         commit = commit_info(root, revision)  # UsageError when it names no commit
         tree, label, moment = GitTree.at(root, commit.sha, blobs, prefix), commit.sha, commit.time
     try:
-        catalog = load_tree(tree, root, cache=cache)
+        catalog = load_valid_tree(tree, root, cache=cache)
     except ValidationFailed as exc:
         return Side(label, moment, None, None, list(exc.problems))
     return Side(label, moment, catalog, derive(catalog, moment), [])

@@ -23,8 +23,9 @@ from .engine.status import derive
 from .errors import Problem, ValidationFailed
 from .git import Blobs, Commit, GitTree, first_parent_log, unavailable_reason
 from .progress import Progress
-from .records.loader import ParseCache, load_tree
+from .records.loader import ParseCache
 from .textsafe import TerminalLine, Word, plural, problem_parts, terminal_text
+from .validation import load_valid_tree
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ def compute_history(root: Path, as_of: dt.datetime | None = None, progress: Prog
             for evidence_id in added:
                 history.added_by.setdefault(evidence_id, commit)
             try:
-                catalog = load_tree(tree, root, cache=cache)
+                catalog = load_valid_tree(tree, root, cache=cache)
             except ValidationFailed as exc:
                 history.points.append(Point(commit, {}, {}, added, tuple(exc.problems)))
                 continue

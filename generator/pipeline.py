@@ -18,8 +18,8 @@ from .git import head_commit
 from .history import History, compute_history
 from .progress import Progress
 from .records.catalog import Catalog
-from .records.loader import load_catalog
 from .site.markdown import Rendered, SiteInfo, render_site
+from .validation import load_valid
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def build_model(
     history got (:func:`compute_history`). Raises :class:`ValidationFailed`
     with every problem when the records do not validate.
     """
-    catalog = load_catalog(root)
+    catalog = load_valid(root)
     derived = derive(catalog, as_of)
     if history:
         past: History | None = compute_history(root, as_of, progress)

@@ -13,12 +13,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from generator import validation
 from generator.authoring import new_evidence, parse_assess
 from generator.cli import evidence as cli_evidence
 from generator.cli import main
 from generator.cli.evidence import evidence
 from generator.errors import Problem, ReadinessError, UsageError, ValidationFailed
-from generator.records import loader, models
+from generator.records import models
 from generator.records.loader import load_catalog
 from generator.records.models import EVIDENCE_KINDS, Evidence, GateStatus
 from generator.records.recordfile import SCHEMA_COMMENT, render_evidence, slugify
@@ -531,7 +532,7 @@ def test_a_record_the_catalog_refuses_is_removed_again(root: Path, monkeypatch: 
     attachment = root.parent / "attachment.txt"
     attachment.write_text("x", encoding="utf-8")
     before = listing(root)
-    real = loader.load_catalog
+    real = validation.load_catalog
     calls: list[Path] = []
 
     def load_then_refuse(path: Path, **kwargs: Any) -> Any:
@@ -540,7 +541,7 @@ def test_a_record_the_catalog_refuses_is_removed_again(root: Path, monkeypatch: 
             return real(path, **kwargs)
         raise ValidationFailed([Problem("evidence/files/2026/attachment.txt", 1, 1, "looks like a secret")])
 
-    monkeypatch.setattr(loader, "load_catalog", load_then_refuse)
+    monkeypatch.setattr(validation, "load_catalog", load_then_refuse)
     with pytest.raises(ReadinessError) as caught:
         write(root, attach=[attachment])
     assert str(caught.value) == (

@@ -15,12 +15,12 @@ from .common import as_of_moment, as_of_option, directory_option, echo, echo_lin
 @report_errors
 def validate(as_of: str | None) -> None:
     """Check every record; print each problem as path:line:column: message."""
-    from ..records.loader import load_catalog
     from ..textsafe import Word
+    from ..validation import load_valid
 
     as_of_moment(as_of)  # a bad --as-of is a usage error here too
     click.get_current_context().meta["problems_to_stdout"] = True
-    catalog = load_catalog(root())
+    catalog = load_valid(root())
     echo(
         Word("valid:", "good"),
         f" {len(catalog.gates)} gates, {len(catalog.waves)} waves, {len(catalog.services)} services, "

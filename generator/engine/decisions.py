@@ -10,6 +10,7 @@ catalog and the as-of moment, like every status rule.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -127,8 +128,9 @@ def wave_decision(
 
     A ``go`` is stale when, after its moment, a gate got lower than it was at the decision, or
     an accepted gate became blocked. Between two records, time alone only lowers statuses
-    (expiries), so the lowest point of each stretch is just before the next record: the
-    statuses are read there, and as of the index's moment.
+    (expiries, at the start of a day), so a stretch's lowest point is just before the next
+    record (or the as-of moment): statuses are read at each record and there, and the day a
+    gate got lower is found by bisection.
     """
     if record_id is None:
         return NO_DECISION
@@ -137,25 +139,62 @@ def wave_decision(
     accepted = tuple(g for g in (catalog.resolve("gate", a) for a in record.accepted) if g is not None)
     if record.decision != "go":
         return WaveDecision("no-go", record_id, (), accepted, moment)
-    at_decision = statuses_at(moment)
-    later = sorted({index.moments[e] for e in index.counted if index.moments[e] > moment})
-    probes = [m - dt.timedelta(microseconds=1) for m in later if m - dt.timedelta(microseconds=1) > moment]
-    probes += [*later, index.as_of]
+    seen: dict[dt.datetime, Mapping[str, str]] = {}
+
+    def at(when: dt.datetime) -> Mapping[str, str]:
+        found = seen.get(when)
+        if found is None:
+            found = seen[when] = statuses_at(when)
+        return found
+
+    at_decision = at(moment)
+
+    def worse(gate_id: str, when: dt.datetime) -> bool:
+        now = at(when)
+        return gate_id in at_decision and gate_id in now and regressed(at_decision[gate_id], now[gate_id], GATE_RANK)
+
+    # Every record's moment, superseded ones too: until superseded, they counted.
+    records = sorted({when for when in index.moments.values() if moment < when <= index.as_of})
+    starts = [moment, *records]
+    ends = [*(r - _TICK for r in records), index.as_of]
     causes: dict[str, StaleCause] = {}
-    for probe in sorted(set(probes)):
-        if probe <= moment or probe > index.as_of:
-            continue
-        now = statuses_at(probe)
+    for start, end in zip(starts, ends, strict=True):
         for gate_id in gates:
-            if gate_id in causes or gate_id not in at_decision or gate_id not in now:
+            if gate_id in causes:
                 continue
-            before, after = at_decision[gate_id], now[gate_id]
-            if regressed(before, after, GATE_RANK):
-                causes[gate_id] = StaleCause(gate_id, probe, before, after)
+            if start > moment and worse(gate_id, start):
+                first = start
+            elif end > start and worse(gate_id, end):
+                first = _first_worse_day(start, end, functools.partial(worse, gate_id))
+            else:
+                continue
+            causes[gate_id] = StaleCause(gate_id, first, at_decision[gate_id], at(first)[gate_id])
     if causes:
         ordered = tuple(causes[g] for g in gates if g in causes)
         return WaveDecision("go-stale", record_id, ordered, accepted, moment)
     return WaveDecision("go", record_id, (), accepted, moment)
+
+
+_TICK = dt.timedelta(microseconds=1)
+
+
+def _first_worse_day(start: dt.datetime, end: dt.datetime, worse: Callable[[dt.datetime], bool]) -> dt.datetime:
+    """The first moment in ``(start, end]`` at which ``worse`` holds, knowing it holds at ``end`` and,
+    time alone only lowering statuses, keeps holding once it does. Between records only expiries
+    change statuses, and they fall at the start of a day (UTC): the answer is a day's start, or ``end``."""
+    days = []
+    day = end_of_day(start.date()) + _TICK
+    while day <= end:
+        days.append(day)
+        day += dt.timedelta(days=1)
+    low, high = 0, len(days)  # the first day index where worse holds; len(days): only at ``end``
+    while low < high:
+        middle = (low + high) // 2
+        if worse(days[middle]):
+            high = middle
+        else:
+            low = middle + 1
+    return days[low] if low < len(days) else end
 
 
 def invalid_go(gates: Mapping[str, str], required: tuple[str, ...], accepted: Iterable[str]) -> list[str]:

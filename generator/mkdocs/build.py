@@ -23,7 +23,7 @@ from typing import Any
 from ..asof import format_moment
 from ..errors import ReadinessError
 from ..progress import Progress
-from ..records.loader import load_catalog
+from ..validation import load_valid
 
 log = logging.getLogger("mkdocs")
 
@@ -84,7 +84,7 @@ def build_site(
 
     started = time.perf_counter()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every build
-    load_catalog(root)  # fail early with path:line:column problems, before MkDocs starts
+    load_valid(root)  # fail early with path:line:column problems, before MkDocs starts
     config_path = _config_file(root, config_file)
     target = (site_dir or root / "site").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)

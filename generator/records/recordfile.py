@@ -19,7 +19,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -238,7 +238,14 @@ def _record_path(catalog: Catalog, directory: Path, base: str, text: str, undo: 
     return target
 
 
-def write_evidence(root: Path, catalog: Catalog, record: Evidence, name: str, undo: Undo | None = None) -> Path:
+def write_evidence(
+    root: Path,
+    catalog: Catalog,
+    record: Evidence,
+    name: str,
+    undo: Undo | None = None,
+    load: Callable[[Path], Catalog] = loader.load_catalog,
+) -> Path:
     """Write ``record`` to a new file ``evidence/<year>/<date>-<slug of name>.yaml`` under ``root``
     and return its path; then check that the whole catalog still validates with it.
 
@@ -254,15 +261,15 @@ def write_evidence(root: Path, catalog: Catalog, record: Evidence, name: str, un
     with undo.on_failure("write the record"):
         undo.mkdir(directory)
         path = _record_path(catalog, directory, f"{date.isoformat()}-{slugify(name, record.kind)}", text, undo)
-    _check_written(Path(root), path, undo)
+    _check_written(Path(root), path, undo, load)
     return path
 
 
-def _check_written(root: Path, record: Path, undo: Undo) -> None:
+def _check_written(root: Path, record: Path, undo: Undo, load: Callable[[Path], Catalog]) -> None:
     """Load the whole catalog with the new record; undo everything if it does not validate."""
     rel = record.relative_to(root).as_posix()
     try:
-        catalog = loader.load_catalog(root)
+        catalog = load(root)
     except ValidationFailed as exc:
         undo.run()
         lines = "\n".join(str(problem) for problem in exc.problems)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .attachments import MAX_ATTACHMENT_BYTES, TEXT_ATTACHMENT_TYPES
 from .files import ParseCache
-from .load import load_catalog, load_tree
+from .load import load_catalog, load_tree, locate_in
 from .messages import locate, validate_document
 
 __all__ = [
@@ -27,5 +27,6 @@ __all__ = [
     "load_catalog",
     "load_tree",
     "locate",
+    "locate_in",
     "validate_document",
 ]

@@ -87,6 +87,13 @@ def _load(tree: Tree, root: Path, now: dt.datetime, cache: ParseCache | None) ->
     return catalog
 
 
+def locate_in(tree: Tree, origin: Origin, loc: tuple[str | int, ...], message: str) -> Problem:
+    """A problem found after the load (a rule that needs statuses), located in the file the same way."""
+    run = Run(tree=tree)
+    run.add(origin, loc, message)
+    return run.problems[0]
+
+
 def _list(run: Run, rel: str, model: type[BaseModel], kind: str, title: str | None) -> list[tuple[Any, Origin]]:
     """The records of a list file (none when it is absent); ``title``: what it holds (``None``: may be empty)."""
     entry = run.tree.entry(rel)
