@@ -8,7 +8,7 @@ from tests.golden_cases import cases, expected, render_case
 
 
 def test_there_are_golden_cases() -> None:
-    assert cases() == ["basic", "hostile"]
+    assert cases() == ["basic", "decisions", "hostile"]
 
 
 @pytest.mark.parametrize("name", cases())

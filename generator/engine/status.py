@@ -14,7 +14,7 @@ from ..records.catalog import Catalog
 from ..records.models import GateStatus, WaveStatus
 from ..textsafe import plural
 from .checks import CheckCache, CheckResult, describe_check, evaluate_check
-from .decisions import WaveDecision, apply_waivers, latest_sign_offs, waivers_in_force, wave_decision
+from .decisions import Waived, WaveDecision, apply_waivers, latest_sign_offs, waivers_in_force, wave_decision
 from .evidence_index import Assessment, EvidenceIndex, build_index
 from .freshness import stale_from
 from .ranks import GATE_RANK, WAVE_RANK, regressed
@@ -79,6 +79,8 @@ class Derived:
     """Active waves, by id, in file order."""
     scorecards: dict[str, list[CheckResult]] = field(default_factory=dict)
     """Entity ref -> every check result that selected it."""
+    waivers: dict[tuple[str, str], Waived] = field(default_factory=dict)
+    """(gate id, entity ref) -> the waiver in force that covers it (whether its result fails or not)."""
     decisions: dict[str, WaveDecision] = field(default_factory=dict)
     """Active wave id -> its decision (its latest sign-off); empty when derived without decisions."""
 
@@ -252,7 +254,7 @@ def derive(catalog: Catalog, as_of: dt.datetime, cache: CheckCache | None = None
     """
     index = build_index(catalog, as_of)
     derived = Derived(as_of=as_of, index=index)
-    covered = waivers_in_force(catalog, index)
+    covered = derived.waivers = waivers_in_force(catalog, index)
     results: dict[str, list[CheckResult]] = {}
     for gate_id in sorted(catalog.gates):
         gate = catalog.gates[gate_id]

@@ -40,6 +40,7 @@ from .api_models import (
     schema_documents,
 )
 from .model import GateView, RecordView, ResultView, ServiceView, SiteModel, TransitionView, WaveView
+from .model.decisions import decision_document
 from .urls import API_ROOT
 
 __all__ = ["API_ROOT", "SCHEMAS", "api_files", "dumps", "schema_documents"]
@@ -72,7 +73,12 @@ def _transitions(items: Iterable[TransitionView]) -> list[TransitionOut]:
 def _results(results: Iterable[ResultView]) -> list[CheckResultOut]:
     return [
         CheckResultOut(
-            entity=r.result.entity, passed=r.passed, reasons=list(r.result.reasons), evidence=r.result.evidence
+            entity=r.result.entity,
+            passed=r.passed,
+            reasons=list(r.result.reasons),
+            evidence=r.result.evidence,
+            waived_by=r.result.waived.record if r.result.waived is not None else None,
+            waived_until=r.result.waived.expires.isoformat() if r.result.waived is not None else None,
         )
         for r in results
     ]
@@ -101,6 +107,7 @@ def _wave_brief(wave: WaveView) -> dict[str, Any]:
         "id": wave.id,
         "title": wave.wave.title,
         "status": wave.status,
+        "decision": decision_document(wave.decision),
         "overdue": wave.state.overdue,
         "target": wave.wave.target.isoformat() if wave.wave.target else None,
         "ready": wave.ready,

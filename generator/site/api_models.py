@@ -52,9 +52,11 @@ class GatesDoc(Document):
 
 class CheckResultOut(_Out):
     entity: str = Field(description="kind:id of the entity the check selected.")
-    passed: bool
-    reasons: list[str] = Field(description="One per unmet condition.")
+    passed: bool = Field(description="Passed, or failed and waived (see waived_by).")
+    reasons: list[str] = Field(description="One per unmet condition (a waived result keeps them).")
     evidence: str | None = Field(description="The record the check's evidence condition looked at.")
+    waived_by: str | None = Field(description="The waiver that counts this failing result as passing.")
+    waived_until: str | None = Field(description="The last day that waiver is in force (YYYY-MM-DD).")
 
 
 class CheckOut(_Out):
@@ -87,10 +89,19 @@ class GateDoc(Document, GateBrief):
     history: list[TransitionOut]
 
 
+class DecisionOut(_Out):
+    value: Literal["none", "go", "go-stale", "no-go"] = Field(
+        description="The wave's latest sign-off: go, no-go, go-stale (a gate got lower after the go), or none."
+    )
+    record: str | None = Field(description="The sign-off record.")
+    stale_because: list[str] = Field(description="For go-stale: the gates that got lower after the go.")
+
+
 class WaveBrief(Links):
     id: str
     title: str
     status: WaveStatus
+    decision: DecisionOut = Field(description="The decision beside the status; the status stays as derived.")
     overdue: bool
     target: str | None
     ready: int = Field(description="Gates ready.")

@@ -11,6 +11,7 @@ from ..engine.status import Derived
 from ..records.catalog import Catalog
 from ..textsafe import TerminalLine, Word, plain_line, terminal_text
 from .model import SiteModel, build_model
+from .model.decisions import decision_document
 
 
 def status_document(catalog: Catalog, derived: Derived) -> dict[str, Any]:
@@ -36,6 +37,7 @@ def model_document(site: SiteModel) -> dict[str, Any]:
                 "id": wave.id,
                 "title": wave.wave.title,
                 "status": wave.status,
+                "decision": decision_document(wave.decision),
                 "overdue": wave.state.overdue,
                 "target": wave.wave.target.isoformat() if wave.wave.target is not None else None,
                 "gates": list(wave.state.gates),

@@ -17,6 +17,7 @@ from ...records.catalog import Catalog
 from .. import urls
 from ..urls import Target
 from .common import STATUS_ORDER, PageLink, SiteInfo, StatusCounts, UrlLink, status_counts
+from .decisions import WAIVER_WINDOW_DAYS, DecisionView, StaleView, WaiverView, waivers_ending
 from .entities import (
     Deployed,
     EnvironmentView,
@@ -53,6 +54,7 @@ __all__ = [
     "ChangeView",
     "ChangesView",
     "CheckView",
+    "DecisionView",
     "Deployed",
     "EnvironmentView",
     "EventFact",
@@ -68,10 +70,12 @@ __all__ = [
     "ServiceView",
     "SiteInfo",
     "SiteModel",
+    "StaleView",
     "StatusCounts",
     "StoreView",
     "TransitionView",
     "UrlLink",
+    "WaiverView",
     "WaveView",
     "build_model",
 ]
@@ -109,6 +113,8 @@ class SiteModel:
     changes: ChangesView | None
     aliases: tuple[Alias, ...]
     events: tuple[EventFact, ...]
+    waivers: tuple[WaiverView, ...]
+    """Waivers in force that end within :data:`WAIVER_WINDOW_DAYS`, soonest first."""
     gate_by_id: Mapping[str, GateView]
     wave_by_id: Mapping[str, WaveView]
 
@@ -120,6 +126,20 @@ class SiteModel:
     def freshness_window_days(self) -> int:
         """How far ahead :attr:`freshness` looks."""
         return FRESHNESS_WINDOW_DAYS
+
+    @property
+    def waiver_window_days(self) -> int:
+        """How far ahead :attr:`waivers` looks."""
+        return WAIVER_WINDOW_DAYS
+
+    def waivers_of(self, owner: OwnerView) -> tuple[WaiverView, ...]:
+        """The ending waivers of the gates ``owner`` owns."""
+        return tuple(w for w in self.waivers if set(w.gates) & set(owner.gates))
+
+    @property
+    def stale_decisions(self) -> tuple[WaveView, ...]:
+        """Waves whose go went stale: home shows them first."""
+        return tuple(w for w in self.waves if w.decision.value == "go-stale")
 
     def gate(self, gate_id: str) -> GateView:
         return self.gate_by_id[gate_id]
@@ -176,6 +196,7 @@ def build_model(catalog: Catalog, derived: Derived, info: SiteInfo | None = None
         changes=changes_view(derived, info.previous_version, info.changes),
         aliases=_aliases(catalog, derived),
         events=build_events(catalog, records.visible, history),
+        waivers=waivers_ending(catalog, derived),
         gate_by_id={g.id: g for g in gates},
         wave_by_id={w.id: w for w in waves},
     )

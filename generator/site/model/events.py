@@ -25,6 +25,12 @@ EVENT_TYPES: Final[Mapping[str, str]] = {
 }
 """Evidence kinds that feed an Inter-Hub event of their own."""
 
+DECISION_EVENT_TYPES: Final[Mapping[str, str]] = {
+    "go": "ops-migration-gate-passed",
+    "no-go": "ops-migration-gate-failed",
+}
+"""A sign-off's event, by its decision (the same types as a wave that passed or failed in the history)."""
+
 EventValue = str | list[str] | None
 
 
@@ -59,6 +65,17 @@ def build_events(catalog: Catalog, visible: tuple[RecordView, ...], history: His
             subject = record.about[0] if record.about else f"evidence:{view.id}"
             data["about"] = list(record.about)
             events.append(_event(event_type, time, subject, data))
+        if record.kind == "sign-off" and record.decision is not None and record.wave is not None:
+            wave_id = catalog.resolve("wave", record.wave) or record.wave
+            decided: dict[str, EventValue] = {
+                "wave": wave_id,
+                "decision": record.decision,
+                "record": view.id,
+                "summary": record.summary,
+                "approved_by": list(record.approvers),
+                "accepted": [catalog.resolve("gate", g) or g for g in record.accepted],
+            }
+            events.append(_event(DECISION_EVENT_TYPES[record.decision], time, f"wave:{wave_id}", decided))
         for gate_ref, status in record.assess.items():
             gate_id = catalog.resolve("gate", gate_ref) or gate_ref
             events.append(

@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ...engine.checks import CheckResult, describe_check
+from ...engine.decisions import NO_DECISION
 from ...engine.freshness import stale_from
 from ...engine.status import Derived, GateState, Reason, WaveState
 from ...records.catalog import Catalog
 from ...records.models import Gate, Wave
 from .common import PageLink, entity_link, evidence_link, gate_link, repo_link, wave_link
+from .decisions import DecisionView, decision_view
 from .records import Records, RecordView
 
 FRESHNESS_WINDOW_DAYS = 30
@@ -39,10 +41,25 @@ class ResultView:
     """``check 2: services with a backup-verified record ...``."""
     entity: PageLink
     evidence: PageLink | None
+    waiver: PageLink | None
+    """The waiver that counts this failing result as passing."""
 
     @property
     def passed(self) -> bool:
+        """Passed, or failed and waived."""
         return self.result.passed
+
+    @property
+    def outcome(self) -> str:
+        """``pass``, ``waived`` or ``fail``: what a results table shows."""
+        if self.result.waived is not None:
+            return "waived"
+        return "pass" if self.result.passed else "fail"
+
+    @property
+    def waiver_text(self) -> str:
+        """``waived by <record> until <date>, approved by <owner>`` (empty when not waived)."""
+        return self.result.waived.text if self.result.waived is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +70,12 @@ class CheckView:
     """1-based position in the gate's checks."""
     description: str
     results: tuple[ResultView, ...]
+
+    @property
+    def by_outcome(self) -> tuple[ResultView, ...]:
+        """Failing results first, then waived, then passing (each in selection order)."""
+        order = {"fail": 0, "waived": 1, "pass": 2}
+        return tuple(sorted(self.results, key=lambda r: order[r.outcome]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +124,8 @@ class WaveView:
     """Services moving in the wave, as written (text ``service:<ref>``)."""
     service_ids: tuple[str, ...]
     """The same by canonical id."""
+    decision: DecisionView
+    """Its latest sign-off, beside the derived status."""
 
     @property
     def status(self) -> str:
@@ -165,6 +190,7 @@ def result_view(catalog: Catalog, result: CheckResult) -> ResultView:
         f"check {result.check + 1}: {describe_check(check)}",
         entity_link(catalog, result.entity),
         evidence_link(result.evidence) if result.evidence else None,
+        evidence_link(result.waived.record) if result.waived is not None else None,
     )
 
 
@@ -219,6 +245,7 @@ def wave_view(catalog: Catalog, derived: Derived, wave_id: str) -> WaveView:
         reasons=tuple(reason_view(catalog, derived, r) for r in state.reasons),
         services=tuple(entity_link(catalog, f"service:{s}") for s in wave.services or []),
         service_ids=tuple(catalog.resolve("service", s) or s for s in wave.services or []),
+        decision=decision_view(catalog, derived.decisions.get(wave_id, NO_DECISION)),
     )
 
 
