@@ -25,7 +25,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict, Unpack
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from pydantic import ValidationError
 
@@ -33,6 +33,7 @@ from .errors import UsageError
 from .records import yamlstrict
 from .records.loader.messages import suggest
 from .records.models import (
+    DECISIONS,
     EVIDENCE_KINDS,
     LINE_PATTERN,
     RESULTS,
@@ -40,11 +41,13 @@ from .records.models import (
     Evidence,
     GateStatus,
     RuleBreach,
+    decision_rule_breaches,
     evidence_rule_breaches,
+    is_gate_id,
     is_slug,
 )
 from .records.recordfile import Undo, create_new, write_evidence
-from .references import reference_problems, resolve_references, statuses
+from .references import reference_problems, resolve_decision, resolve_references, statuses
 from .validation import load_valid
 
 _LINE_RE = re.compile(LINE_PATTERN)
@@ -175,6 +178,81 @@ class EvidenceOptions(TypedDict):
     severity: str | None
     supersedes: list[str]
     resolves: list[str]
+    waive: NotRequired[list[str]]
+    """``GATE=ENTITY`` pairs (waiver)."""
+    approved_by: NotRequired[list[str]]
+    """Owner repo ids (waiver, sign-off)."""
+    expires: NotRequired[dt.date | None]
+    """Last day a waiver is in force."""
+    wave: NotRequired[str | None]
+    decision: NotRequired[str | None]
+    accept: NotRequired[list[str]]
+    """Open gates a go accepts (sign-off)."""
+
+
+_DECISION_OPTIONS = {
+    "waive": "--waive",
+    "approved_by": "--approved-by",
+    "expires": "--expires",
+    "wave": "--wave",
+    "decision": "--decision",
+    "accepted": "--accept",
+}
+"""The option that sets each field of a decision."""
+
+
+def parse_waive(values: Iterable[str]) -> dict[str, list[str]]:
+    """``["OPS-G06=store:gitea-packages", ...]`` -> ``{"OPS-G06": ["store:gitea-packages"]}``
+    (the ``--waive`` option's form; :class:`UsageError` for a value without ``=``)."""
+    out: dict[str, list[str]] = {}
+    problems: list[str] = []
+    for value in values:
+        gate, sep, entity = (part.strip() for part in value.partition("="))
+        if not sep or not gate or not entity:
+            problems.append(f"--waive {value}: write GATE=ENTITY, e.g. OPS-G06=store:gitea-packages")
+        elif entity not in out.setdefault(gate, []):
+            out[gate].append(entity)
+    if problems:
+        raise UsageError("\n".join(problems))
+    return out
+
+
+def _decision_problems(options: EvidenceOptions, observed: dt.date) -> list[str]:
+    """The decision options' form and rules (required per kind, only on their kinds, expiry window)."""
+    kind = options["kind"]
+    waive = parse_waive(options.get("waive", []))
+    present = {
+        name
+        for name, given in (
+            ("waive", bool(waive)),
+            ("approved_by", bool(options.get("approved_by"))),
+            ("expires", options.get("expires") is not None),
+            ("wave", options.get("wave") is not None),
+            ("decision", options.get("decision") is not None),
+            ("accepted", bool(options.get("accept"))),
+        )
+        if given
+    }
+    problems = reference_problems([e for entities in waive.values() for e in entities], {})
+    problems = [p.replace("--about", "--waive", 1) for p in problems]
+    problems += [
+        f"--waive {gate}=...: '{gate}' is not a valid gate id: use uppercase parts joined by '-', like OPS-G05"
+        for gate in waive
+        if not is_gate_id(gate)
+    ]
+    decision = options.get("decision")
+    if decision is not None and decision not in DECISIONS:
+        problems.append(f"--decision {decision}: use go or no-go")
+    for breach in decision_rule_breaches(kind, present, observed, options.get("expires"), decision):
+        name = breach.loc[0] if breach.loc else breach.message.split("'")[1]
+        option = _DECISION_OPTIONS[str(name)]
+        if breach.rule == "decision-field" and not breach.loc:
+            problems.append(f"{option} is required for {kind} records")
+        elif breach.rule == "decision-field":
+            problems.append(f"{option}: {breach.message.replace(f'{name} is for', 'is for', 1)}")
+        else:
+            problems.append(f"{option}: {breach.message}")
+    return problems
 
 
 def _check_form(root: Path, options: EvidenceOptions, observed: dt.date, today: dt.date) -> _Checked:
@@ -195,6 +273,8 @@ def _check_form(root: Path, options: EvidenceOptions, observed: dt.date, today: 
         problems.append(f"--result {result}: use pass or fail")
     breaches = evidence_rule_breaches(kind, result, assess, severity)
     problems += [_option_problem(breach, kind) for breach in breaches if breach.rule != "severity-on-risk"]
+    if kind in EVIDENCE_KINDS:
+        problems += _decision_problems(options, observed)
     if severity is not None and severity not in SEVERITIES:
         problems.append(f"--severity {severity}: use one of {', '.join(SEVERITIES)}")
     if kind in EVIDENCE_KINDS:  # an unknown kind is reported already
@@ -289,11 +369,27 @@ def new_evidence(root: Path, *, today: dt.date, **options: Unpack[EvidenceOption
         supersedes=options["supersedes"],
         resolves=options["resolves"],
     )
+    decided = resolve_decision(
+        catalog,
+        waive=parse_waive(options.get("waive", [])),
+        approved_by=options.get("approved_by", []),
+        wave=options.get("wave"),
+        accepted=options.get("accept", []),
+    )
+    approvers: str | list[str] = decided.approved_by
+    if options["kind"] == "waiver" and len(decided.approved_by) == 1:
+        approvers = decided.approved_by[0]  # as the contract writes a waiver's approver
     for key, value in (
         ("supersedes", resolved.supersedes),
         ("resolves", resolved.resolves),
         ("about", resolved.about),
         ("assess", resolved.assess),
+        ("waive", decided.waive),
+        ("wave", decided.wave),
+        ("decision", options.get("decision")),
+        ("accepted", decided.accepted),
+        ("approved_by", approvers),
+        ("expires", options.get("expires")),
     ):
         if value:
             data[key] = value

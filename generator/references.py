@@ -118,3 +118,53 @@ def resolve_references(
 
 def _names(catalog: Catalog, kind: str) -> list[str]:
     return [*catalog.table(kind), *catalog.aliases.get(kind, {})]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDecision:
+    """The references of a waiver's or sign-off's options, by canonical id."""
+
+    waive: dict[str, list[str]]
+    approved_by: list[str]
+    wave: str | None
+    accepted: list[str]
+
+
+def resolve_decision(
+    catalog: Catalog,
+    *,
+    waive: Mapping[str, Sequence[str]],
+    approved_by: Sequence[str],
+    wave: str | None,
+    accepted: Sequence[str],
+) -> ResolvedDecision:
+    """``--waive``, ``--approved-by``, ``--wave`` and ``--accept`` resolved against the catalog;
+    :class:`UsageError` (exit 2) naming each option whose value the records do not hold."""
+    problems: list[str] = []
+
+    def one(option: str, kind: str, ident: str, shown: str | None = None) -> str | None:
+        canonical = catalog.resolve(kind, ident)
+        if canonical is None:
+            problems.append(
+                f"{option} {shown or ident}: unknown {kind} '{ident}'{suggest(ident, _names(catalog, kind))}"
+            )
+        return canonical
+
+    waived: dict[str, list[str]] = {}
+    for gate, entities in waive.items():
+        gate_id = one("--waive", "gate", gate, f"{gate}=...")
+        for entity in entities:
+            resolved = catalog.resolve_ref(entity)
+            if resolved is None:
+                kind, _, ident = entity.partition(":")
+                problems.append(
+                    f"--waive {gate}={entity}: unknown {kind} '{ident}'{suggest(ident, _names(catalog, kind))}"
+                )
+            elif gate_id is not None and f"{resolved[0]}:{resolved[1]}" not in waived.setdefault(gate_id, []):
+                waived[gate_id].append(f"{resolved[0]}:{resolved[1]}")
+    approvers = [a for a in (one("--approved-by", "repo", r) for r in approved_by) if a is not None]
+    wave_id = one("--wave", "wave", wave) if wave is not None else None
+    gates = [g for g in (one("--accept", "gate", a) for a in accepted) if g is not None]
+    if problems:
+        raise UsageError("\n".join(problems))
+    return ResolvedDecision(waived, list(dict.fromkeys(approvers)), wave_id, list(dict.fromkeys(gates)))

@@ -375,3 +375,81 @@ def test_a_superseded_sign_off_gives_way_to_the_one_before(derived: Derive) -> N
 def test_sign_off_rules(catalog_dir, cli, text: str, expected: str) -> None:
     problems = _problems(catalog_dir, cli, {**READY_T01, S: text})
     assert f"{S}:{expected}" in problems, problems
+
+
+# ---------------------------------------------------------------- evidence new
+
+
+def test_evidence_new_writes_a_waiver(catalog_dir, cli) -> None:
+    root = catalog_dir(BASE)
+    result = cli(
+        "evidence", "new", "--kind", "waiver", "--summary", "Files are replicated",
+        "--waive", "T-G01=store:svc-files", "--approved-by", "team-a",
+        "--observed", "2026-06-10", "--expires", "2026-06-20",
+        root=root,
+    )  # fmt: skip
+    assert result.code == 0, result
+    assert result.stdout == "evidence/2026/2026-06-10-files-are-replicated.yaml\n"
+    assert (root / result.stdout.strip()).read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../schema/evidence.schema.json\n"
+        "observed: 2026-06-10\n"
+        'kind: "waiver"\n'
+        'summary: "Files are replicated"\n'
+        "waive:\n"
+        '  "T-G01":\n'
+        '    - "store:svc-files"\n'
+        'approved_by: "team-a"\n'
+        "expires: 2026-06-20\n"
+    )
+    assert cli("validate", root=root).code == 0
+
+
+def test_evidence_new_writes_a_sign_off(catalog_dir, cli) -> None:
+    root = catalog_dir(BASE)
+    result = cli(
+        "evidence", "new", "--kind", "sign-off", "--summary", "Not yet",
+        "--wave", "wave-a", "--decision", "no-go", "--approved-by", "team-a", "--approved-by", "team-b",
+        "--observed", "2026-06-12",
+        root=root,
+    )  # fmt: skip
+    assert result.code == 0, result
+    text = (root / result.stdout.strip()).read_text(encoding="utf-8")
+    assert 'wave: "wave-a"\ndecision: "no-go"\napproved_by:\n  - "team-a"\n  - "team-b"\n' in text
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(
+            ("--kind", "waiver", "--summary", "S", "--observed", "2026-06-10", "--expires", "2027-01-01"),
+            "error: --waive is required for waiver records\n--approved-by is required for waiver records\n"
+            "--expires: expires 2027-01-01 is more than 180 days after observed (2026-06-10): end it by 2026-12-07, "
+            "and file a new waiver then if it is still needed",
+            id="waiver-options-missing-and-too-long",
+        ),
+        pytest.param(
+            ("--kind", "note", "--summary", "S", "--wave", "wave-a", "--accept", "T-G03"),
+            "error: --wave: is for sign-off records only: remove it or change the kind\n"
+            "--accept: is for sign-off records only: remove it or change the kind",
+            id="sign-off-options-on-a-note",
+        ),
+        pytest.param(
+            ("--kind", "waiver", "--summary", "S", "--waive", "T-G01", "--approved-by", "team-a",
+             "--expires", "2026-06-20", "--observed", "2026-06-10"),
+            "error: --waive T-G01: write GATE=ENTITY, e.g. OPS-G06=store:gitea-packages",
+            id="waive-without-entity",
+        ),
+        pytest.param(
+            ("--kind", "sign-off", "--summary", "S", "--wave", "wave-b", "--decision", "go",
+             "--approved-by", "team-c"),
+            "error: --approved-by team-c: unknown repo 'team-c': did you mean 'team-b'?\n"
+            "--wave wave-b: unknown wave 'wave-b': did you mean 'wave-a'?",
+            id="unknown-wave-and-approver",
+        ),
+    ],
+)  # fmt: skip
+def test_evidence_new_decision_options_say_what_is_wrong(catalog_dir, cli, args, expected) -> None:
+    root = catalog_dir(BASE)
+    result = cli("evidence", "new", *args, root=root)
+    assert (result.code, result.stdout, result.stderr.strip()) == (2, "", expected)
+    assert not (root / "evidence").exists()

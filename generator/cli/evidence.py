@@ -29,6 +29,7 @@ KINDS = (
 Spelled out here so that starting ``readiness`` does not import the models."""
 RESULTS = ("pass", "fail")
 SEVERITIES = ("low", "medium", "high", "critical")
+DECISIONS = ("go", "no-go")
 
 
 @click.group()
@@ -73,6 +74,30 @@ def evidence() -> None:
 @click.option(
     "--resolves", "resolves", multiple=True, metavar="ID", help="A risk-raised record this one closes (repeatable)."
 )
+@click.option(
+    "--waive",
+    "waive",
+    multiple=True,
+    metavar="GATE=ENTITY",
+    help="waiver: a gate's failing result for an entity it covers, e.g. OPS-G06=store:gitea-packages (repeatable).",
+)
+@click.option(
+    "--approved-by",
+    "approved_by",
+    multiple=True,
+    metavar="REPO",
+    help="waiver, sign-off: an owner repo that decides (repeatable).",
+)
+@click.option("--expires", metavar="YYYY-MM-DD", help="waiver: the last day it is in force (at most 180 days out).")
+@click.option("--wave", metavar="WAVE", help="sign-off: the wave decided on.")
+@click.option("--decision", type=click.Choice(DECISIONS), help="sign-off: go or no-go.")
+@click.option(
+    "--accept",
+    "accept",
+    multiple=True,
+    metavar="GATE",
+    help="sign-off (go): an open gate the decision knowingly accepts (repeatable).",
+)
 @report_errors
 def new(
     *,
@@ -89,6 +114,12 @@ def new(
     severity: str | None,
     supersedes: tuple[str, ...],
     resolves: tuple[str, ...],
+    waive: tuple[str, ...],
+    approved_by: tuple[str, ...],
+    expires: str | None,
+    wave: str | None,
+    decision: str | None,
+    accept: tuple[str, ...],
 ) -> None:
     """Write a new evidence record to evidence/<year>/<date>-<slug>.yaml and print its path.
 
@@ -114,6 +145,12 @@ def new(
         severity=severity,
         supersedes=list(supersedes),
         resolves=list(resolves),
+        waive=list(waive),
+        approved_by=list(approved_by),
+        expires=parse_day(expires, "--expires") if expires is not None else None,
+        wave=wave,
+        decision=decision,
+        accept=list(accept),
         today=dt.datetime.now(dt.UTC).date(),
     )
     rel = field(path.relative_to(where).as_posix())
