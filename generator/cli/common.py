@@ -341,3 +341,10 @@ config_file_option = click.option(
     default=None,
     help="MkDocs configuration (default: ROOT/mkdocs.yml).",
 )
+
+
+def repeatable(name: str, metavar: str, help_text: str, **extra: Any) -> Callable[[F], F]:
+    """An option given any number of times (``--about A --about B``), collected as a tuple under the
+    option's name (``--approved-by`` -> ``approved_by``); its help ends with "(repeatable)"."""
+    dest = name.lstrip("-").replace("-", "_")
+    return click.option(name, dest, multiple=True, metavar=metavar, help=f"{help_text} (repeatable).", **extra)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .common import echo, field, report_errors, root
+from .common import echo, field, repeatable, report_errors, root
 
 KINDS = (
     "assessment",
@@ -46,17 +46,13 @@ def evidence() -> None:
     help=f"What kind of evidence: {', '.join(KINDS)}.",
 )
 @click.option("--summary", required=True, metavar="TEXT", help="One line of plain text; the file name is made from it.")
-@click.option("--about", "about", multiple=True, metavar="REF", help="An entity it is about, kind:id (repeatable).")
-@click.option(
-    "--assess", "assess", multiple=True, metavar="GATE=STATUS", help="Assess a gate, e.g. OPS-G05=ready (repeatable)."
-)
-@click.option(
+@repeatable("--about", "REF", "An entity it is about, kind:id")
+@repeatable("--assess", "GATE=STATUS", "Assess a gate, e.g. OPS-G05=ready")
+@repeatable(
     "--attach",
-    "attach",
-    multiple=True,
+    "FILE",
+    "Copy FILE into evidence/files/<year>/ and list it with its SHA-256",
     type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Copy FILE into evidence/files/<year>/ and list it with its SHA-256 (repeatable).",
 )
 @click.option(
     "--observed",
@@ -68,36 +64,18 @@ def evidence() -> None:
 @click.option("--source", metavar="TEXT", help="How it was obtained: script, command, or manual.")
 @click.option("--submitted-by", "submitted_by", metavar="NAME", help="Who submits it.")
 @click.option("--severity", type=click.Choice(SEVERITIES), help="For risk-raised records.")
-@click.option(
-    "--supersedes", "supersedes", multiple=True, metavar="ID", help="An evidence id this record corrects (repeatable)."
-)
-@click.option(
-    "--resolves", "resolves", multiple=True, metavar="ID", help="A risk-raised record this one closes (repeatable)."
-)
-@click.option(
+@repeatable("--supersedes", "ID", "An evidence id this record corrects")
+@repeatable("--resolves", "ID", "A risk-raised record this one closes")
+@repeatable(
     "--waive",
-    "waive",
-    multiple=True,
-    metavar="GATE=ENTITY",
-    help="waiver: a gate's failing result for an entity it covers, e.g. OPS-G06=store:gitea-packages (repeatable).",
+    "GATE=ENTITY",
+    "waiver: a gate's failing result for an entity it covers, e.g. OPS-G06=store:gitea-packages",
 )
-@click.option(
-    "--approved-by",
-    "approved_by",
-    multiple=True,
-    metavar="REPO",
-    help="waiver, sign-off: an owner repo that decides (repeatable).",
-)
+@repeatable("--approved-by", "REPO", "waiver, sign-off: an owner repo that decides")
 @click.option("--expires", metavar="YYYY-MM-DD", help="waiver: the last day it is in force (at most 180 days out).")
 @click.option("--wave", metavar="WAVE", help="sign-off: the wave decided on.")
 @click.option("--decision", type=click.Choice(DECISIONS), help="sign-off: go or no-go.")
-@click.option(
-    "--accept",
-    "accept",
-    multiple=True,
-    metavar="GATE",
-    help="sign-off (go): an open gate the decision knowingly accepts (repeatable).",
-)
+@repeatable("--accept", "GATE", "sign-off (go): an open gate the decision knowingly accepts")
 @report_errors
 def new(
     *,

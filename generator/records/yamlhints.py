@@ -18,6 +18,7 @@ message each, located where the problem starts:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,46 @@ class Hint:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Error:
+    """libyaml's error on one text: where it gave up (``at``), where what it was reading opened."""
+
+    lines: list[str]
+    at: Any
+    opened: Any
+
+    @property
+    def line(self) -> str:
+        return _line(self.lines, self.at.line)
+
+
+def _list_on_key_line(error: _Error) -> Hint:
+    return _at(
+        error.at,
+        "a list cannot start on the line of its key: end the line after the key's ':' and write each item "
+        "on a line of its own below it, as '- item'",
+    )
+
+
+def _not_an_item(error: _Error) -> Hint:
+    return _at(
+        error.at,
+        "this line is not a list item like the lines above: start it with '- ', or indent it under the item it "
+        "belongs to",
+    )
+
+
+_BY_PROBLEM: dict[str, Callable[[_Error], Hint | None]] = {
+    "mapping values are not allowed in this context": lambda e: _colon(e.lines, e.at),
+    "block sequence entries are not allowed in this context": _list_on_key_line,
+    "did not find expected key": lambda e: _quote_inside(e.line, e.at) or _indentation(e.lines, e.at),
+    "could not find expected ':'": lambda e: _no_colon(e.lines, e.opened) if e.opened is not None else None,
+    "found character that cannot start any token": lambda e: _reserved_start(e.line, e.at),
+    "did not find expected '-' indicator": _not_an_item,
+}
+"""libyaml's problem -> what the person who wrote the file needs to hear."""
+
+
 def explain(exc: yaml.MarkedYAMLError, text: str) -> Hint:
     """The message for libyaml's error ``exc`` on ``text``."""
     lines = text.split("\n")
@@ -53,28 +94,8 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Hint:
         hint = _unclosed_quote(lines, opened)
     elif context.startswith("while parsing a flow ") and opened is not None:
         hint = _unclosed_bracket(lines, opened, context)
-    elif at is not None:
-        line = _line(lines, at.line)
-        if problem == "mapping values are not allowed in this context":
-            hint = _colon(lines, at)
-        elif problem == "block sequence entries are not allowed in this context":
-            hint = _at(
-                at,
-                "a list cannot start on the line of its key: end the line after the key's ':' and write each item "
-                "on a line of its own below it, as '- item'",
-            )
-        elif problem == "did not find expected key":
-            hint = _quote_inside(line, at) or _indentation(lines, at)
-        elif problem == "could not find expected ':'" and opened is not None:
-            hint = _no_colon(lines, opened)
-        elif problem == "found character that cannot start any token":
-            hint = _reserved_start(line, at)
-        elif problem == "did not find expected '-' indicator":
-            hint = _at(
-                at,
-                "this line is not a list item like the lines above: start it with '- ', or indent it "
-                "under the item it belongs to",
-            )
+    elif at is not None and problem in _BY_PROBLEM:
+        hint = _BY_PROBLEM[problem](_Error(lines, at, opened))
     if hint is None:
         hint = _at(at, "invalid YAML: " + (f"{context}: {problem}" if context and problem else problem or context))
     return Hint(hint.line, hint.column, mask_secrets(hint.message))
