@@ -12,11 +12,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-## site: validate the shipped records and build the site into site/ (open site/index.html)
+## site: validate the shipped records and build the site into site/
 site: $(STAMP)
 	$(BIN)/readiness validate
 	$(BIN)/readiness build
-	@echo "The site is in site/: open site/index.html, or run 'make serve' for http://127.0.0.1:8000/"
+	@echo "The site is in site/. View it at http://127.0.0.1:8000/ with 'make serve' (live preview), or serve the built folder: python3 -m http.server -d site 8000"
 
 ## serve: preview with live reload at http://127.0.0.1:8000/
 serve: $(STAMP)

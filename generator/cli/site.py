@@ -59,10 +59,12 @@ def render(as_of: str | None, out: Path) -> None:
 @report_errors
 def serve(as_of: str | None, dev_addr: str, config_file: Path | None) -> None:
     """Preview the site with live reload; edits under data/ and evidence/ rebuild it."""
-    from ..mkdocs.build import serve_site
+    from ..mkdocs.build import serve_address, serve_site
 
     as_of_moment(as_of)  # reject a bad --as-of before starting
+    url = serve_address(dev_addr)
     log_to_terminal()
+    echo(f"Serving the site at {url} (Ctrl+C stops it; saving a file under data/ or evidence/ rebuilds it)", err=True)
     serve_site(root(), as_of, dev_addr, config_file)
 
 

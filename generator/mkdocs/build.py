@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import logging
 import os
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..asof import format_moment
-from ..errors import ReadinessError
+from ..errors import ReadinessError, UsageError
 from ..progress import Progress
 from ..validation import load_valid
 
@@ -123,10 +125,39 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def serve_address(dev_addr: str) -> str:
+    """The URL ``readiness serve`` answers on; :class:`UsageError` for a malformed address or a
+    port something else already listens on (checked before MkDocs starts)."""
+    host, sep, port_text = dev_addr.rpartition(":")
+    if not sep or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise UsageError(f"--dev-addr {dev_addr}: write HOST:PORT, e.g. 127.0.0.1:8000")
+    port = int(port_text)
+    with socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET) as probe:
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"--dev-addr {dev_addr}: port {port} is in use: stop what listens there, or pass another port, "
+                    f"e.g. --dev-addr {host}:{port + 1}"
+                ) from None
+            raise UsageError(f"--dev-addr {dev_addr}: cannot listen there ({exc.strerror})") from None
+    return f"http://{host}:{port}/"
+
+
+class _NoDirtyNotice(logging.Filter):
+    """MkDocs warns on every rebuild that a dirty build may have stale links; the plugin renders
+    every changed page and merges the search index, so the notice says nothing true here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
 def serve_site(root: Path, as_of: str | None, dev_addr: str, config_file: Path | None = None) -> None:
     """``mkdocs serve`` with live reload; data/ and evidence/ are watched by the plugin."""
     from mkdocs.commands.serve import serve
 
+    logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyNotice())
     config_path = _config_file(root, config_file)
     if as_of:
         os.environ["READINESS_AS_OF"] = as_of

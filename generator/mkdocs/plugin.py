@@ -30,6 +30,7 @@ from ..errors import ReadinessError, ValidationFailed
 from ..git import GitError
 from ..pipeline import build_model, render
 from ..progress import Progress
+from ..site.markdown import problems_page
 
 log = logging.getLogger("mkdocs.plugins.readiness")
 
@@ -96,6 +97,7 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
     _written: _Count | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._serving = command == "serve"
         self._dirty = dirty
         self._digests: dict[str, str] = {}
         self._search: list[dict[str, Any]] | None = None
@@ -121,6 +123,8 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
                 root, as_of, history=self.config.history, history_off=HISTORY_OFF, progress=self.progress
             )
         except ValidationFailed as exc:
+            if getattr(self, "_serving", False):
+                return self._problem_pages(files, config, exc)
             raise PluginError("invalid records:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except GitError:
             raise  # git failing while the history is read: reported as itself, not as a configuration problem
@@ -156,6 +160,19 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         for name in sorted(os.listdir(ASSETS)):
             self._add(files, File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         log.debug("readiness: %d generated pages as of %s", len(rendered.pages), format_moment(as_of))
+        return files
+
+    def _problem_pages(self, files: Files, config: MkDocsConfig, exc: ValidationFailed) -> Files:
+        """While previewing: the records do not validate, so every generated page the browser may
+        be on (home, and each page of the last good build) says so and lists the problems; the
+        preview rebuilds when a file is saved again."""
+        log.warning("readiness: the records do not validate; the preview lists the problems until they do")
+        text = problems_page(exc.problems)
+        paths = {path for path in getattr(self, "_digests", {}) if path.endswith(".md")} | {"index.md"}
+        for path in sorted(paths):
+            self._add(files, _GeneratedFile.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+        self._next_digests = {}  # the next good build renders every page again
+        self._page_urls = {f.url for f in files.documentation_pages()}
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:

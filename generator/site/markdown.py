@@ -14,6 +14,7 @@ Every fact comes from :mod:`generator.site.model`, every path and link from
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,3 +212,14 @@ def render_model(model: SiteModel, evidence_root: Path) -> Rendered:
     out.files.update(api_files(model))
     out.files.update(widget_files(model))
     return out
+
+
+def problems_page(problems: Sequence[object]) -> str:
+    """The page a preview shows while the records do not validate: every problem, as ``validate`` prints it."""
+    lines = "\n".join(f"- {md_code(str(problem))}" for problem in problems)
+    return (
+        '---\ntitle: "The records do not validate"\n---\n\n'
+        "# The records do not validate\n\n"
+        "Fix these, save, and the preview rebuilds (`readiness validate` lists the same):\n\n"
+        f"{lines}\n"
+    )
