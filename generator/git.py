@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from urllib.parse import quote, urlsplit
 
 from .errors import ReadinessError, UsageError
 from .records.tree import ROOTS, Entry, EntryKind, TooLarge
@@ -438,6 +439,37 @@ def config_value(root: Path, key: str) -> str | None:
 def remote_url(root: Path, remote: str) -> str | None:
     """The URL of a remote (``None`` when there is no such remote)."""
     return _git(root, "remote", "get-url", "--", remote, check=False).strip() or None
+
+
+_SCP_LIKE = re.compile(r"^(?:[^@/:]+@)?(?P<host>[^/:]+):(?P<path>[^/].*)$")
+
+
+def web_commit_url(remote: str) -> str | None:
+    """The web page of a commit on the host a remote URL names, as a template with ``{sha}``
+    (``https://git.example/org/repo/commit/{sha}``: the form Gitea, Forgejo, GitHub and GitLab
+    all answer); ``None`` for a local path. Credentials in the URL are dropped, never published."""
+    text = remote.strip()
+    match = _SCP_LIKE.match(text) if "://" not in text else None
+    if match is not None:
+        host, path = match.group("host"), match.group("path")
+        scheme = "https"
+    else:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https", "ssh", "git") or not parts.hostname:
+            return None
+        scheme = parts.scheme if parts.scheme in ("http", "https") else "https"
+        port = f":{parts.port}" if parts.port and scheme == parts.scheme else ""
+        host, path = parts.hostname + port, parts.path
+    path = path.strip("/").removesuffix(".git").strip("/")
+    if not path:
+        return None
+    return f"{scheme}://{host}/{quote(path, safe='/~._-')}/commit/{{sha}}"
+
+
+def default_commit_url(root: Path) -> str | None:
+    """:func:`web_commit_url` of the ``origin`` remote, when there is one."""
+    remote = remote_url(root, "origin")
+    return web_commit_url(remote) if remote else None
 
 
 def fetch_branch(root: Path, remote: str, branch: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .diff import compute_diff
 from .engine.status import Derived, derive
-from .git import head_commit
+from .git import default_commit_url, head_commit
 from .history import History, compute_history
 from .progress import Progress
 from .records.catalog import Catalog
@@ -71,13 +71,14 @@ def render(
     """Every generated page and file of the model (``root``: the checkout it was read from).
 
     With ``previous_commit`` (set when publishing a version) the home page shows
-    what changed since that commit.
+    what changed since that commit. Commits link to ``commit_url`` (with ``{sha}``), by
+    default to the commit page of the ``origin`` remote's host; ``""`` shows plain shas.
     """
     changes = compute_diff(root, previous_commit, None, model.derived.as_of) if previous_commit else None
     info = SiteInfo(
         commit=head_commit(root),
         history=model.history,
-        commit_url=commit_url,
+        commit_url=commit_url if commit_url is not None else default_commit_url(root),
         version=version,
         previous_version=previous_version,
         changes=changes,

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from generator.asof import parse_as_of
+from generator.git import web_commit_url
 from generator.pipeline import build_model, render
 from tests.conftest import MINIMAL, REPO, write_files
 from tests.test_history import Repo, assessment
@@ -57,3 +60,38 @@ def test_render_says_what_the_model_holds(tmp_path: Path) -> None:
     plain = write_files(tmp_path / "plain", {**MINIMAL, **LOOK})
     outside = render(plain, build_model(plain, AS_OF))
     assert "History is unavailable: not a git checkout" in outside.pages["index.md"]
+
+
+def test_commits_link_to_the_origin_remotes_host_without_its_credentials(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    sha = repo.commit("2026-06-05", "catalog", {**MINIMAL, **LOOK})
+    repo.git("remote", "add", "origin", "https://ada:s3cret-token@git.example/org/handoff.git")
+    pages = render(repo.root, build_model(repo.root, AS_OF)).pages
+    link = f"[`{sha[:7]}`](<https://git.example/org/handoff/commit/{sha}>)"
+    assert f"from source commit {link}." in pages["index.md"]
+    assert link in pages["history/index.md"]
+    assert not any("s3cret" in text for text in pages.values())
+
+
+def test_an_empty_commit_url_shows_plain_shas(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    sha = repo.commit("2026-06-05", "catalog", {**MINIMAL, **LOOK})
+    repo.git("remote", "add", "origin", "git@git.example:org/handoff.git")
+    pages = render(repo.root, build_model(repo.root, AS_OF), commit_url="").pages
+    assert f"from source commit `{sha[:7]}`." in pages["index.md"]
+
+
+@pytest.mark.parametrize(
+    ("remote", "template"),
+    [
+        ("https://git.example/org/repo.git", "https://git.example/org/repo/commit/{sha}"),
+        ("https://user:token@git.example:3000/org/repo", "https://git.example:3000/org/repo/commit/{sha}"),
+        ("git@git.example:org/repo.git", "https://git.example/org/repo/commit/{sha}"),
+        ("ssh://git@git.example:2222/org/repo.git", "https://git.example/org/repo/commit/{sha}"),
+        ("/srv/git/repo.git", None),
+        ("file:///srv/git/repo.git", None),
+        ("https://git.example/", None),
+    ],
+)
+def test_web_commit_url(remote: str, template: str | None) -> None:
+    assert web_commit_url(remote) == template

@@ -47,7 +47,8 @@ class ReadinessConfig(Config):  # type: ignore[no-untyped-call]
     history = c.Type(bool, default=True)
     """Compute the status history from git (off: the site says history is unavailable)."""
     commit_url = c.Optional(c.Type(str))
-    """Link template for commits, with {sha}, e.g. https://git.example/org/repo/commit/{sha}."""
+    """Link template for commits, with {sha}, e.g. https://git.example/org/repo/commit/{sha}; default: the
+    commit page on the host of the ``origin`` remote (Gitea and GitHub style); "" shows plain shas."""
     version = c.Optional(c.Type(str))
     """The published version this build is (set by ``readiness publish``; also read from MIKE_DOCS_VERSION)."""
     previous_version = c.Optional(c.Type(str))

@@ -14,6 +14,7 @@ Every fact comes from :mod:`generator.site.model`, every path and link from
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,11 +147,14 @@ def _environment(model: SiteModel) -> jinja2.Environment:
     env.filters["plural"] = plural
     commit_url = model.info.commit_url
 
-    def commit_link(commit: Commit) -> Markup:
+    def commit_link(commit: Commit | str) -> Markup:
         """The short sha, linked to the commit when a link template is configured."""
+        sha = commit if isinstance(commit, str) else commit.sha
+        if not _SHA.fullmatch(sha):
+            return md_code(sha)
         if commit_url:
-            return Markup(f"[`{commit.short}`](<{safe_url(commit_url.replace('{sha}', commit.sha))}>)")
-        return Markup(f"`{commit.short}`")
+            return Markup(f"[`{sha[:7]}`](<{safe_url(commit_url.replace('{sha}', sha))}>)")
+        return Markup(f"`{sha[:7]}`")
 
     env.globals.update(
         site=model,
@@ -212,6 +216,9 @@ def render_model(model: SiteModel, evidence_root: Path) -> Rendered:
     out.files.update(api_files(model))
     out.files.update(widget_files(model))
     return out
+
+
+_SHA = re.compile(r"[0-9a-f]{7,64}")
 
 
 def problems_page(problems: Sequence[object]) -> str:
