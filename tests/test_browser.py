@@ -476,3 +476,65 @@ def test_alias_redirect_works_in_the_browser(browser: Browser, tmp_path: Path) -
         expect(page).to_have_url(base + "owners/apps/")
         expect(page.locator("article h1")).to_have_text(re.compile("^Owner apps"))
         page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. Accessibility: axe-core (the npm package, installed by .ci/run into tests/axe/) on every page type
+
+AXE = REPO / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+PAGE_TYPES = {
+    "home": "",
+    "gates": "gates/",
+    "gate": "gates/ops-g06/",
+    "waves": "waves/",
+    "wave": "waves/wave-1-registry-proof/",
+    "services": "services/",
+    "service": "services/gitea/",
+    "environments": "environments/",
+    "environment": "environments/coulombcore/",
+    "owners": "owners/",
+    "owner": "owners/railiance-platform/",
+    "evidence index": "evidence/",
+    "evidence record": "evidence/2026-06-14-seed-status/",
+    "risks": "risks/",
+    "history": "history/",
+    "guide": "guide/statuses/",
+    "gate card": "embed/gates/ops-g06/",
+    "wave card": "embed/waves/wave-1-registry-proof/",
+}
+"""One page of each type the site has, on the shipped data."""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        reason = f"axe-core is not installed ({AXE}): run `npm ci --prefix tests/axe` (.ci/run does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(page: Page, axe: str) -> list[str]:
+    """Serious and critical axe-core violations of the page (every rule: WCAG 2.x A and AA, and best practices)."""
+    page.add_script_tag(content=axe)
+    result = page.evaluate(
+        """async () => {
+          const r = await axe.run(document);
+          return r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v =>
+            `${v.id} (${v.impact}): ${v.help}; ${v.nodes.length} node(s), e.g. ${v.nodes[0].target.join(" ")}`);
+        }"""
+    )
+    return list(result)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(open_tab: OpenTab, base_url: str, axe_source: str, scheme: Scheme) -> None:
+    tab = open_tab(scheme)
+    found = {}
+    for name, rel in PAGE_TYPES.items():
+        tab.page.goto(base_url + rel)
+        violations = axe_violations(tab.page, axe_source)
+        if violations:
+            found[f"{name} ({rel or '/'})"] = violations
+    assert not found, "\n".join(f"{page}:\n  " + "\n  ".join(v) for page, v in found.items())

@@ -91,12 +91,14 @@ def card_html(widget: Widget, page: str, as_of: str) -> str:
 <style>{_CARD_CSS}</style>
 </head>
 <body>
+<main>
   <span class="status" style="background:{colour}">{html.escape(status)}</span>{overdue_badge}
   <h1>{html.escape(ident)}: {html.escape(title)}</h1>
   <ul>
 {items}{more}
   </ul>
   <p class="more">As of {html.escape(as_of)}. <a href="{html.escape(page, quote=True)}" target="_top">Open the {html.escape(kind)} page</a></p>
+</main>
 </body>
 </html>
 """

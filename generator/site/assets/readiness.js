@@ -88,7 +88,15 @@
     selects.forEach(function (f) { f.select.addEventListener("change", apply); });
   }
 
+  function nameSearchDialog() {
+    // Material's search overlay is a dialog without a name (axe-core: aria-dialog-name).
+    document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (dialog) {
+      dialog.setAttribute("aria-label", "Search the site");
+    });
+  }
+
   function init() {
+    nameSearchDialog();
     document.querySelectorAll(".md-typeset table").forEach(makeSortable);
     document.querySelectorAll(".rd-filter").forEach(makeFilters);
   }
