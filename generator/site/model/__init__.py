@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ... import textsafe
 from ...engine.status import Derived
 from ...records.catalog import Catalog
 from .. import urls
@@ -135,6 +136,44 @@ class SiteModel:
     def waivers_of(self, owner: OwnerView) -> tuple[WaiverView, ...]:
         """The ending waivers of the gates ``owner`` owns."""
         return tuple(w for w in self.waivers if set(w.gates) & set(owner.gates))
+
+    @property
+    def next_wave(self) -> WaveView | None:
+        """The wave to look at first: the earliest-due overdue one, else the first in file order that has not passed."""
+        overdue = [w for w in self.waves if w.state.overdue]
+        if overdue:
+            return min(overdue, key=lambda w: (w.wave.target or self.today, self.waves.index(w)))
+        return next((w for w in self.waves if w.status != "passed"), None)
+
+    def open_gates(self, wave: WaveView) -> tuple[GateView, ...]:
+        """The wave's gates that are not ready, in the wave's order."""
+        return tuple(g for g in (self.gate(i) for i in wave.state.gates) if g.status != "ready")
+
+    def verdict(self, wave: WaveView) -> str:
+        """``wave-1: 4 gates open, 2 owners, target in 13 days``: a wave's state in one line."""
+        open_gates = self.open_gates(wave)
+        owners = {o.text for g in open_gates for o in g.owners}
+        parts = [f"{textsafe.plural(len(open_gates), 'gate')} open" if open_gates else "every gate ready"]
+        if open_gates:
+            parts.append(textsafe.plural(len(owners), "owner") if owners else "no owner named")
+        target = wave.wave.target
+        if target is None:
+            parts.append("no target set")
+        else:
+            days = (target - self.today).days
+            parts.append(
+                "target today"
+                if days == 0
+                else f"target in {textsafe.plural(days, 'day')}"
+                if days > 0
+                else f"target passed {textsafe.plural(-days, 'day')} ago"
+            )
+        return f"{wave.id}: {', '.join(parts)}"
+
+    def since(self, kind: str, ident: str) -> str | None:
+        """The day a gate or wave got its current status (its latest transition), when the history knows."""
+        timeline = self.history.of(kind, ident)
+        return timeline[0].day if timeline else None
 
     @property
     def stale_decisions(self) -> tuple[WaveView, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ... import textsafe
 from ...engine.checks import CheckResult, describe_check
 from ...engine.decisions import NO_DECISION
 from ...engine.freshness import stale_from
@@ -107,6 +108,41 @@ class GateView:
     @property
     def status(self) -> str:
         return self.state.status
+
+    @property
+    def failing(self) -> tuple[ResultView, ...]:
+        """Its failing check results (waived ones count as passing), in check order."""
+        return tuple(r for check in self.checks for r in check.results if r.outcome == "fail")
+
+    @property
+    def next_step(self) -> str:
+        """What would move it towards ready, in one sentence ("" when it is ready)."""
+        state = self.state
+        if state.status == "ready":
+            return ""
+        waiting = [link.text for link, status in self.preconditions if status != "ready"]
+        if state.status == "blocked" and waiting:
+            return f"Get {textsafe.and_list(waiting)} ready first."
+        failing = self.failing
+        if failing:
+            first = failing[0]
+            more = f" and {textsafe.plural(len(failing) - 1, 'more result')}" if len(failing) > 1 else ""
+            return f"Fix {first.entity.text} ({'; '.join(first.result.reasons)}){more}."
+        assessment = state.assessment
+        if assessment is not None and assessment.status == "ready" and state.expires is not None:
+            return f"Renew the assessment: the last one stopped counting on {state.expires.isoformat()}."
+        if assessment is not None and self.checks and not failing:
+            return "Every check passes: file an assessment that says ready if the requirement is met."
+        if assessment is not None:
+            said = next((r.record.summary for r in self.records if r.id == assessment.evidence), None)
+            if said:
+                return f"Meet the requirement, then file an assessment that says ready; the latest says: {said}"
+            return (
+                f"Meet the requirement, then file an assessment that says ready (the latest says {assessment.status})."
+            )
+        if self.checks and not any(check.results for check in self.checks):
+            return "Catalog what its checks select, or file an assessment."
+        return "File an assessment (readiness evidence new --kind assessment)."
 
 
 @dataclass(frozen=True, slots=True)
