@@ -25,7 +25,10 @@ def test_basic_case_covers_the_rules() -> None:
     gate = pages["gates/ex-g01.md"]
     # A ready assessment capped by a failing check, with the failing store named.
     assert '<span class="rd-status rd-partial">partial</span>' in gate
-    assert "[store:app-files](<../services/app.md#store-app-files>)&#58; lacks backup.location" in gate
+    assert (
+        '| [store:app-files](<../services/app.md#store-app-files>) | <span class="rd-status rd-fail">fail</span> | '
+        "lacks backup.location;"
+    ) in gate
     # The precondition blocks the next gate, and the superseded record no longer counts.
     assert "requires [EX-G01](<../gates/ex-g01.md>), which is partial" in pages["gates/ex-g02.md"]
     assert '!!! warning "Superseded"' in pages["evidence/2026-06-02-wrong.md"]

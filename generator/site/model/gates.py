@@ -30,6 +30,8 @@ class ReasonView:
     text: str
     parts: tuple[PageLink, ...]
     extra: tuple[PageLink, ...]
+    about_entity: bool = False
+    """One entity's check result: a gate page shows it in its check's table instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +75,16 @@ class CheckView:
     results: tuple[ResultView, ...]
 
     @property
-    def by_outcome(self) -> tuple[ResultView, ...]:
-        """Failing results first, then waived, then passing (each in selection order)."""
-        order = {"fail": 0, "waived": 1, "pass": 2}
-        return tuple(sorted(self.results, key=lambda r: order[r.outcome]))
+    def open_results(self) -> tuple[ResultView, ...]:
+        """Failing results, then waived ones (each in selection order): what a gate page lists."""
+        return tuple(r for r in self.results if r.outcome == "fail") + tuple(
+            r for r in self.results if r.outcome == "waived"
+        )
+
+    @property
+    def passing(self) -> tuple[ResultView, ...]:
+        """Passing results (not waived): a gate page folds them under their count."""
+        return tuple(r for r in self.results if r.outcome == "pass")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +223,7 @@ def reason_view(catalog: Catalog, derived: Derived, reason: Reason) -> ReasonVie
         text = text[at + len(link.text) :]
     if text:
         parts.append(PageLink(text, None))
-    return ReasonView(reason.text, tuple(parts), tuple(extra))
+    return ReasonView(reason.text, tuple(parts), tuple(extra), reason.entity is not None)
 
 
 def result_view(catalog: Catalog, result: CheckResult) -> ResultView:
