@@ -538,3 +538,22 @@ def test_no_serious_accessibility_violations(open_tab: OpenTab, base_url: str, a
         if violations:
             found[f"{name} ({rel or '/'})"] = violations
     assert not found, "\n".join(f"{page}:\n  " + "\n  ".join(v) for page, v in found.items())
+
+
+@pytest.mark.parametrize("card", ["embed/gates/ops-g14/", "embed/gates/ops-g06/", "embed/waves/wave-1-registry-proof/"])
+def test_a_card_fits_a_360_by_200_frame(browser: Browser, base_url: str, card: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 200})
+    try:
+        page = context.new_page()
+        page.goto(base_url + card)
+        link = page.locator("h1 a")
+        box = link.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 200, box
+        assert box["x"] >= 0 and box["x"] < 360, box
+        for selector in (".facts", ".more"):
+            part = page.locator(selector).bounding_box()
+            assert part is not None and part["y"] + part["height"] <= 200, (selector, part)
+        overflow = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        assert overflow == [360, 200], overflow
+    finally:
+        context.close()

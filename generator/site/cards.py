@@ -50,12 +50,16 @@ def badge_svg(label: str, status: str, *, overdue: bool = False) -> str:
 _CARD_CSS = """
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; } }
-body { margin: 0; padding: 12px 14px; font: 14px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
-.status { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-weight: 600; font-size: 12px; }
-h1 { font-size: 15px; margin: 6px 0; }
-ul { margin: 6px 0; padding-left: 18px; color: var(--muted); }
-a { color: inherit; }
-.more { font-size: 12px; }
+html, body { margin: 0; height: 100%; overflow: hidden; }
+body { font: 13px/1.35 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
+main { box-sizing: border-box; height: 100%; padding: 8px 10px; display: flex; flex-direction: column; gap: 4px; }
+.status { display: inline-block; padding: 0 7px; border-radius: 10px; color: #fff; font-weight: 600; font-size: 12px; }
+h1 { font-size: 14px; margin: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+h1 a { color: inherit; }
+.facts { margin: 0; font-size: 12px; color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+ul { margin: 0; padding-left: 16px; color: var(--muted); flex: 1; overflow: hidden; }
+li { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+.more { margin: 0; font-size: 11px; color: var(--muted); }
 """
 
 
@@ -69,18 +73,26 @@ class Widget:
     status: str
     """Its status (``partial``); it picks the colour."""
     reasons: tuple[str, ...]
-    """The status reasons; the card shows the first five."""
+    """The status reasons; the card shows the first two."""
     overdue: bool
+    facts: tuple[str, ...] = ()
+    """Short facts under the title: ``owners: platform``, ``waves: wave-1``, ``evidence 2026-06-14``."""
+
+
+CARD_REASONS = 2
+"""Reasons a card shows; the rest are counted (a card fits a 360x200 frame)."""
 
 
 def card_html(widget: Widget, page: str, as_of: str) -> str:
-    """A widget card: status, title, the first reasons, and a link to the full page (``page`` is relative)."""
+    """A widget card: status, title (the link to the full page, ``page`` relative), facts, the first reasons."""
     kind, ident, title, status, reasons = widget.page.kind, widget.page.id, widget.title, widget.status, widget.reasons
-    shown = reasons[:5]
+    shown = reasons[:CARD_REASONS]
     items = "\n".join(f"    <li>{html.escape(r)}</li>" for r in shown)
     more = f"\n    <li>and {len(reasons) - len(shown)} more</li>" if len(reasons) > len(shown) else ""
     colour = STATUS_COLOURS.get(status, "#616161")
     overdue_badge = ' <span class="status" style="background:#c62828">overdue</span>' if widget.overdue else ""
+    facts = " · ".join(html.escape(fact) for fact in widget.facts)
+    link = html.escape(page, quote=True)
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -92,12 +104,12 @@ def card_html(widget: Widget, page: str, as_of: str) -> str:
 </head>
 <body>
 <main>
-  <span class="status" style="background:{colour}">{html.escape(status)}</span>{overdue_badge}
-  <h1>{html.escape(ident)}: {html.escape(title)}</h1>
+  <h1><span class="status" style="background:{colour}">{html.escape(status)}</span>{overdue_badge} <a href="{link}" target="_top" title="Open the {html.escape(kind)} page">{html.escape(ident)}: {html.escape(title)}</a></h1>
+  <p class="facts">{facts}</p>
   <ul>
 {items}{more}
   </ul>
-  <p class="more">As of {html.escape(as_of)}. <a href="{html.escape(page, quote=True)}" target="_top">Open the {html.escape(kind)} page</a></p>
+  <p class="more">As of {html.escape(as_of)}</p>
 </main>
 </body>
 </html>
@@ -138,10 +150,22 @@ def widget_files(site: SiteModel) -> dict[str, str]:
     as_of = format_moment(site.as_of)
     for g in site.gates:
         gate_reasons = tuple(r.text for r in g.reasons)
-        _widget(out, Widget(urls.page("gate", g.id), g.gate.title, g.status, gate_reasons, False), as_of)
+        facts = [f"owners: {', '.join(o.text for o in g.owners) or 'none named'}"]
+        if g.waves:
+            facts.append(f"{'wave' if len(g.waves) == 1 else 'waves'}: {', '.join(g.waves)}")
+        if g.last_evidence is not None:
+            facts.append(f"evidence {g.last_evidence.moment.date().isoformat()}")
+        gate = Widget(urls.page("gate", g.id), g.gate.title, g.status, gate_reasons, False, tuple(facts))
+        _widget(out, gate, as_of)
     for w in site.waves:
         wave_reasons = tuple(r.text for r in w.reasons)
-        _widget(out, Widget(urls.page("wave", w.id), w.wave.title, w.status, wave_reasons, w.state.overdue), as_of)
+        facts = [f"{w.ready}/{w.total} gates ready"]
+        if w.wave.target is not None:
+            facts.append(f"target {w.wave.target.isoformat()}")
+        if w.decision.record is not None:
+            facts.append(f"decision: {w.decision.label}")
+        wave = Widget(urls.page("wave", w.id), w.wave.title, w.status, wave_reasons, w.state.overdue, tuple(facts))
+        _widget(out, wave, as_of)
     for alias in site.aliases:
         redirect = urls.redirect(alias.old)
         out[redirect] = redirect_html(urls.file_href(alias.new.url, redirect), alias.new.url)
