@@ -557,3 +557,22 @@ def test_a_card_fits_a_360_by_200_frame(browser: Browser, base_url: str, card: s
         assert overflow == [360, 200], overflow
     finally:
         context.close()
+
+
+def test_gate_and_wave_pages_offer_snippets_with_this_sites_address(open_tab: OpenTab, base_url: str) -> None:
+    tab = open_tab()
+    page = tab.page
+    for rel, section, ident in [
+        ("gates/ops-g06/", "gates", "ops-g06"),
+        ("waves/wave-0-catalog/", "waves", "wave-0-catalog"),
+    ]:
+        page.goto(base_url + rel)
+        codes = [text.strip() for text in page.locator(".rd-snippets code").all_inner_texts()]
+        label = "OPS-G06" if section == "gates" else ident
+        assert codes == [
+            f"![{label} status]({base_url}badges/{section}/{ident}.svg)",
+            f'<iframe src="{base_url}embed/{section}/{ident}/" width="360" height="200" title="{label} readiness" '
+            'loading="lazy"></iframe>',
+            f"{base_url}api/v1/{section}/{ident}.json",
+        ], codes
+    tab.tracker.assert_clean()

@@ -156,6 +156,11 @@ def href(target: Target, here: str) -> str:
     return "../" * here.count("/") + path + target.fragment
 
 
+def root_of(target: Target) -> str:
+    """The link to the version root from the page of ``target`` as served (``gates/ops-g05/`` -> ``../../``)."""
+    return "../" * target.url.count("/")
+
+
 def file_href(url: str, here: str) -> str:
     """The link to ``url`` (relative to the version root) from the generated file at ``here``."""
     relative = posixpath.relpath(url or ".", posixpath.dirname(here) or ".")

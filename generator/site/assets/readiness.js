@@ -95,8 +95,26 @@
     });
   }
 
+  function absoluteSnippets() {
+    // Embed snippets hold paths from the site root: put this site's address in front.
+    document.querySelectorAll(".rd-snippets[data-rd-root]").forEach(function (box) {
+      var root = new URL(box.getAttribute("data-rd-root"), window.location.href).href;
+      box.querySelectorAll("code").forEach(function (code) {
+        var walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+        var node;
+        while ((node = walker.nextNode())) {
+          node.nodeValue = node.nodeValue
+            .replace(/(\]\()(badges\/)/g, "$1" + root + "$2")
+            .replace(/(src=")(embed\/)/g, "$1" + root + "$2")
+            .replace(/^(api\/)/, root + "$1");
+        }
+      });
+    });
+  }
+
   function init() {
     nameSearchDialog();
+    absoluteSnippets();
     document.querySelectorAll(".md-typeset table").forEach(makeSortable);
     document.querySelectorAll(".rd-filter").forEach(makeFilters);
   }
