@@ -108,6 +108,10 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         return (base / (self.config.root or ".")).resolve()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Generated pages hold Markdown inside HTML blocks (folded result lists, embed snippets):
+        # without md_in_html they would reach the page as raw HTML.
+        if "md_in_html" not in config.markdown_extensions:
+            config.markdown_extensions.append("md_in_html")
         for name in sorted(os.listdir(ASSETS)):
             target = f"{ASSET_DIR}/{name}"
             if name.endswith(".css") and target not in config.extra_css:
