@@ -381,9 +381,10 @@ def test_site_shows_history_timelines_and_who_added_a_record(cli: Cli, repo: Rep
     c5 = story["c5"][:7]
     assert "## 2026-06-12" in history_page
     assert (
-        f"| `{c5}` fix and prove | gate | [T-G01](<../gates/t-g01.md>) | "
-        '<span class="rd-status rd-partial">partial</span> | <span class="rd-status rd-ready">ready</span> | '
-        "[2026-06-12-proof](<../evidence/2026-06-12-proof.md>) |"
+        f"**`{c5}` fix and prove**, adding [2026-06-12-proof](<../evidence/2026-06-12-proof.md>)\n\n"
+        "| Gate or wave | From | To |\n| --- | --- | --- |\n"
+        '| gate [T-G01](<../gates/t-g01.md>) | <span class="rd-status rd-partial">partial</span> | '
+        '<span class="rd-status rd-ready">ready</span> |'
     ) in history_page
     assert f"{story['c4'][:7]}` oops: 1 problem" in history_page
     assert history_page.index("## 2026-06-12") < history_page.index("## 2026-06-05")  # newest first

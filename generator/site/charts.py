@@ -52,6 +52,8 @@ def history_lines(points: tuple[HistoryPoint, ...], width: int = 640, height: in
     """
     if not points:
         return Markup("")
+    if len(points) == 1:
+        return status_bar(points[0].counts)  # one commit: its counts, not lines from a day to itself
     pad_left, pad_right, pad_top, pad_bottom = 36, 110, 10, 30
     plot_w, plot_h = width - pad_left - pad_right, height - pad_top - pad_bottom
     top = max(1, max(point.counts.total for point in points))
@@ -64,7 +66,8 @@ def history_lines(points: tuple[HistoryPoint, ...], width: int = 640, height: in
         return pad_top + plot_h - plot_h * v / top
 
     first, last_day = points[0].day, points[-1].day
-    label = f"Gates by status over {len(points)} commits, {first} to {last_day}"
+    span = first if first == last_day else f"{first} to {last_day}"
+    label = f"Gates by status over {len(points)} commits, {span}"
     parts = [
         f'<svg class="rd-chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{html_text(label)}</title>',
@@ -73,13 +76,23 @@ def history_lines(points: tuple[HistoryPoint, ...], width: int = 640, height: in
         f'<text x="{pad_left - 6}" y="{pad_top + 10}" text-anchor="end" class="rd-chart-text">{top}</text>',
         f'<text x="{pad_left - 6}" y="{pad_top + plot_h}" text-anchor="end" class="rd-chart-text">0</text>',
         f'<text x="{pad_left}" y="{height - 8}" class="rd-chart-text">{html_text(first)}</text>',
-        f'<text x="{pad_left + plot_w}" y="{height - 8}" text-anchor="end" class="rd-chart-text">'
-        f"{html_text(last_day)}</text>",
     ]
+    if last_day != first:
+        parts.append(
+            f'<text x="{pad_left + plot_w}" y="{height - 8}" text-anchor="end" class="rd-chart-text">'
+            f"{html_text(last_day)}</text>"
+        )
+    # Stacked areas: each status is a band on top of the ones before it, so equal counts never hide a line.
+    below = [0] * len(points)
     for row, status in enumerate(STATUS_COLOURS):
-        coords = " ".join(f"{x(i):.1f},{y(point.counts.get(status)):.1f}" for i, point in enumerate(points))
+        above = [base + point.counts.get(status) for base, point in zip(below, points, strict=True)]
+        upper = [f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(above)]
+        lower = [f"{x(i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(below)))]
         colour = STATUS_COLOURS[status]
-        parts.append(f'<polyline points="{coords}" style="fill:none;stroke:{colour};stroke-width:2.5"/>')
+        parts.append(
+            f'<polygon points="{" ".join(upper + lower)}" style="fill:{colour};fill-opacity:0.85;stroke:none"/>'
+        )
+        below = above
         last = points[-1].counts.get(status)
         legend_y = pad_top + 14 + row * 20
         parts.append(

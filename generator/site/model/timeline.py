@@ -33,6 +33,20 @@ class TransitionView:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitChanges:
+    """What one commit changed: its transitions, gates then waves, and the records it added."""
+
+    commit: Commit
+    changes: tuple[TransitionView, ...]
+    evidence: tuple[PageLink, ...]
+    """Records the commit added, each once."""
+
+    @property
+    def day(self) -> str:
+        return self.commit.time.date().isoformat()
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryPoint:
     """Gates by status at one valid commit (a step of the history chart)."""
 
@@ -54,8 +68,10 @@ class HistoryView:
     """Up to the as-of moment, oldest first."""
     newest_first: tuple[TransitionView, ...]
     """Newest commit first; within a commit, gates then waves in id order."""
-    by_day: tuple[tuple[str, tuple[TransitionView, ...]], ...]
-    """:attr:`newest_first` by commit day."""
+    by_day: tuple[tuple[str, tuple[CommitChanges, ...]], ...]
+    """The commits that changed a status, newest first, by commit day."""
+    commits: tuple[CommitChanges, ...]
+    """The commits that changed a status, newest first."""
     points: tuple[HistoryPoint, ...]
     """Gates by status at each valid commit."""
     gaps: tuple[Point, ...]
@@ -100,7 +116,7 @@ def _linked(derived: Derived, kind: str, ident: str) -> PageLink:
 
 def history_view(catalog: Catalog, derived: Derived, history: History | None) -> HistoryView:
     if history is None or not history.available:
-        return HistoryView(history is not None, False, history.reason if history else None, (), (), (), (), ())
+        return HistoryView(history is not None, False, history.reason if history else None, (), (), (), (), (), ())
     moments = derived.index.moments
 
     def record(evidence_id: str) -> PageLink:
@@ -116,9 +132,17 @@ def history_view(catalog: Catalog, derived: Derived, history: History | None) ->
     for t in transitions:
         by_commit.setdefault(t.commit.sha, []).append(t)
     newest_first = tuple(t for group in reversed(by_commit.values()) for t in group)
-    by_day: dict[str, list[TransitionView]] = {}
-    for t in newest_first:
-        by_day.setdefault(t.day, []).append(t)
+    commits = tuple(
+        CommitChanges(
+            group[0].commit,
+            tuple(group),
+            tuple({link.text: link for t in group for link in t.evidence}.values()),
+        )
+        for group in reversed(by_commit.values())
+    )
+    by_day: dict[str, list[CommitChanges]] = {}
+    for changes in commits:
+        by_day.setdefault(changes.day, []).append(changes)
     shown = [p for p in history.points if p.commit.time <= derived.as_of]
     return HistoryView(
         computed=True,
@@ -127,6 +151,7 @@ def history_view(catalog: Catalog, derived: Derived, history: History | None) ->
         transitions=transitions,
         newest_first=newest_first,
         by_day=tuple((day, tuple(items)) for day, items in by_day.items()),
+        commits=commits,
         points=tuple(
             HistoryPoint(p.commit.time.date().isoformat(), StatusCounts.of(list(p.gates.values())))
             for p in shown
