@@ -112,7 +112,11 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 pass
 
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            if len(body) < length:  # the sender stopped while sending: no delivery
+                self.close_connection = True
+                return
             headers = {k.lower(): v for k, v in self.headers.items()}
             why = verify(receiver.keys, headers, body, time.time())
             if why is not None:
@@ -142,6 +146,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a sender killed mid-request resets its connection on purpose
 
 
 @contextlib.contextmanager

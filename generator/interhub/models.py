@@ -26,7 +26,9 @@ class LedgerEntry(_Strict):
     """One line of the delivery ledger: the answer a receiver gave to one event."""
 
     event: EventId = Field(description="The event's id (its webhook-id).")
-    receiver: str = Field(description="The URL it was sent to, without credentials, query or fragment.")
+    receiver: str = Field(
+        description="The URL it was sent to, without credentials or fragment (sensitive query values replaced)."
+    )
     outcome: Literal["acknowledged", "refused"] = Field(
         description="acknowledged: a 2xx answer; refused: a 4xx (other than 408 and 429) or 3xx answer."
     )
