@@ -275,7 +275,7 @@ class Sender:
             return self.clock() + state.upcoming_sleep >= self.deadline
 
         def before_sleep(state: RetryCallState) -> None:
-            failure = _failure(answers[-1])
+            failure = scrub(_failure(answers[-1]), self.secrets)
             self.notify(Retry(event, len(answers), failure, state.upcoming_sleep, asked(state)))
 
         Retrying(
@@ -289,12 +289,12 @@ class Sender:
         answer, attempts = answers[-1], len(answers)
         if isinstance(answer, NetError) or _retryable(answer):
             status = None if isinstance(answer, NetError) else answer.status
-            detail = f"{_failure(answer)} ({_attempts(attempts)}; the time budget allows no other)"
+            detail = f"{scrub(_failure(answer), self.secrets)} ({_attempts(attempts)}; the time budget allows no other)"
             return Result(event, "not delivered", attempts, status, detail)
         if 200 <= answer.status <= 299:
             return Result(event, "acknowledged", attempts, answer.status, _failure(answer))
         body = excerpt(answer, self.secrets)
-        detail = _failure(answer) + (f": {body}" if body else "")
+        detail = scrub(_failure(answer), self.secrets) + (f": {body}" if body else "")
         if answer.location is not None:
             detail += f" (a redirect to {safe_url(answer.location)}: give that URL as --url)"
         return Result(event, "refused", attempts, answer.status, detail)
