@@ -255,6 +255,31 @@ def test_a_refused_event_is_recorded_masked_and_the_others_go_on(root: Path, tmp
     assert SECRET not in everything and SECRET[6:] not in everything and "hunter2hunter2" not in everything
 
 
+def test_a_redirect_is_refused_and_a_retry_after_past_the_budget_stops_the_run(root: Path, tmp_path: Path) -> None:
+    events = published_events(root, tmp_path / "site")
+    first, second = str(events[0]["id"]), str(events[1]["id"])
+    receiver = Receiver([key_of(SECRET)])
+    receiver.script = {
+        first: [Answer(308, b"", {"Location": "https://hub.example/v2/hooks?token=abcdef123456"})],
+        second: [Answer(429, b"quota", {"Retry-After": "3600"})],
+    }
+    with receiving(receiver) as url:
+        result = deliver(root, url, tmp_path / "ledger.jsonl", "--max-seconds", "30")
+    assert result.code == 1
+    assert result.stdout.splitlines() == [
+        f"{line(events[0], 'refused')}: 308 Permanent Redirect (a redirect to "
+        "https://hub.example/v2/hooks?token=REDACTED: give that URL as --url)",
+        f"{line(events[1], 'not delivered')}: 429 Too Many Requests (1 attempt; Retry-After 3600 s ends past "
+        "the time budget)",
+    ]
+    assert result.stderr.splitlines() == [
+        f"12 events for {url}: 0 already acknowledged, 0 acknowledged now, 1 refused, 11 not delivered",
+        "error: 12 of 12 events not acknowledged: refused events are sent again by the next run once the receiver "
+        "accepts them; the time budget (--max-seconds 30) allowed no more: run again to send the rest",
+    ]
+    assert dict(receiver.counts) == {first: 1, second: 1}
+
+
 def test_a_receiver_that_comes_up_late_gets_everything(root: Path, tmp_path: Path) -> None:
     """Refused connections are retried until the receiver listens."""
     port = free_port()
@@ -291,7 +316,7 @@ def test_an_unreachable_url_stops_within_the_budget(root: Path, tmp_path: Path) 
     )
     assert result.stderr.splitlines()[-2:] == [
         f"12 events for {url}: 0 already acknowledged, 0 acknowledged now, 0 refused, 12 not delivered",
-        "error: 12 of 12 events not acknowledged: the time budget (--max-seconds 1) was spent: "
+        "error: 12 of 12 events not acknowledged: the time budget (--max-seconds 1) allowed no more: "
         "run again to send the rest",
     ]
     assert "Traceback" not in result.stderr

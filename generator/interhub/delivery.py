@@ -168,7 +168,7 @@ class Report:
             if any(r.status in (401, 403) for r in self.results if r.outcome == "refused"):
                 why.append("401 and 403 mean the receiver does not accept the signature: check --secret-env")
         if late:
-            why.append(f"the time budget (--max-seconds {self.budget:g}) was spent: run again to send the rest")
+            why.append(f"the time budget (--max-seconds {self.budget:g}) allowed no more: run again to send the rest")
         return f"{line}\nerror: {missing} of {_events(self.total)} not acknowledged: {'; '.join(why)}"
 
 
@@ -289,7 +289,11 @@ class Sender:
         answer, attempts = answers[-1], len(answers)
         if isinstance(answer, NetError) or _retryable(answer):
             status = None if isinstance(answer, NetError) else answer.status
-            detail = f"{scrub(_failure(answer), self.secrets)} ({_attempts(attempts)}; the time budget allows no other)"
+            asked_for = retry_after(answer, self.now()) if isinstance(answer, Response) else None
+            why = "the time budget allows no other"
+            if asked_for is not None and self.clock() + asked_for >= self.deadline:
+                why = f"Retry-After {asked_for:g} s ends past the time budget"
+            detail = f"{scrub(_failure(answer), self.secrets)} ({_attempts(attempts)}; {why})"
             return Result(event, "not delivered", attempts, status, detail)
         if 200 <= answer.status <= 299:
             return Result(event, "acknowledged", attempts, answer.status, _failure(answer))
