@@ -31,9 +31,10 @@ builds the site. `make site` installs it as `.venv/bin/readiness`; `. .venv/bin/
 puts it on your PATH as `readiness`, the name this guide uses. Run it from the
 repository root or pass `--root`.
 
-Exit codes: `0` success, `1` invalid records, a failed build or a failed probe,
-`2` a wrong command line (an unknown option, a malformed value, a value naming
-something the records do not hold), `3` a regression found by
+Exit codes: `0` success, `1` invalid records, a failed build, a failed probe
+or an event `deliver` left unacknowledged, `2` a wrong command line (an unknown
+option, a malformed value, a value naming something the records do not hold, an
+environment variable that is not set), `3` a regression found by
 `diff --fail-on-regression`. Messages follow one style:
 [Messages and exit codes](messages.md).
 

@@ -140,3 +140,74 @@ def test_scripts_take_expressions_through_env_only() -> None:
     for path in FILES:
         for step in steps(load(path.name)):
             assert "${{" not in step.get("run", ""), f"{path.name}: {step.get('name')}"
+
+
+def test_main_workflow_delivers_after_publishing() -> None:
+    workflow = load("main.yml")
+    scripts = runs(workflow)
+    order = [index_of(scripts, "readiness publish"), index_of(scripts, "readiness deliver")]
+    assert order == sorted(order) and order[-1] == len(scripts) - 2, "deliver runs after publish, before the upload"
+    step = steps(workflow)[order[-1]]
+    assert step["env"]["INTERHUB_WEBHOOK_SECRET"] == "${{ secrets.INTERHUB_WEBHOOK_SECRET }}"
+    assert step["env"]["INTERHUB_URL"] == "${{ vars.INTERHUB_EVENTS_URL }}"
+    assert "--secret-env INTERHUB_WEBHOOK_SECRET" in step["run"]
+
+
+def test_the_deliver_step_keeps_the_ledger_on_the_pages_branch(tmp_path: Path) -> None:
+    """The step's own script, run by bash in a clone whose remote has a pages branch, against a
+    receiver on 127.0.0.1: the ledger lands on gh-pages; the next run sends nothing and commits nothing."""
+    from tests.interhub_receiver import Receiver, key_of, receiving
+    from tests.test_deliver import SECRET, records
+    from tests.test_history import Repo
+
+    script = steps(load("main.yml"))[index_of(runs(load("main.yml")), "readiness deliver")]["run"]
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    work = Repo(tmp_path / "work")
+    work.commit("2026-06-30", "records", records())
+    work.git("checkout", "-q", "--orphan", "gh-pages")
+    work.git("rm", "-q", "-r", "--cached", ".")
+    (work.root / "index.html").write_text("<!doctype html>\n", encoding="utf-8")
+    work.git("add", "index.html")
+    work.git("commit", "-q", "-m", "pages")
+    work.git("checkout", "-q", "-f", "main")
+    work.git("remote", "add", "origin", str(remote))
+    work.git("push", "-q", "origin", "main", "gh-pages")
+    shim = tmp_path / "bin" / "readiness"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m generator "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    receiver = Receiver([key_of(SECRET)])
+
+    def run_step(url: str) -> subprocess.CompletedProcess[str]:
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
+            "PATH": f"{shim.parent}{os.pathsep}{os.environ['PATH']}",
+            "PYTHONPATH": str(REPO),
+            "REF_TYPE": "branch",
+            "INTERHUB_URL": url,
+            "INTERHUB_WEBHOOK_SECRET": SECRET,
+        }
+        return subprocess.run(
+            ["bash", "-e", "-c", script], cwd=work.root, env=env, capture_output=True, text=True, check=False
+        )
+
+    def pages_ledger() -> str:
+        return work.git("--git-dir", str(remote), "show", "gh-pages:.interhub/ledger.jsonl")
+
+    with receiving(receiver) as url:
+        first = run_step(url)
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert len(pages_ledger().splitlines()) == 12 == len(receiver.counts)
+        head = work.git("--git-dir", str(remote), "rev-parse", "gh-pages")
+        second = run_step(url)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert second.stderr.endswith(f"12 events, all acknowledged by {url}: nothing to send\n")
+    assert work.git("--git-dir", str(remote), "rev-parse", "gh-pages") == head
+    assert set(receiver.counts.values()) == {1}
+    assert SECRET[6:] not in pages_ledger()
+    unset = run_step("")
+    assert (unset.returncode, unset.stdout) == (
+        0,
+        "the repository variable INTERHUB_EVENTS_URL is not set: no events delivered\n",
+    )

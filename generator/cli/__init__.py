@@ -1,7 +1,7 @@
 """The ``readiness`` command: parse, call the core, report. Nothing else lives here.
 
 ``main`` is the command group with the global options; each command group
-lives in its own module (records, site, history, evidence, probe, publish),
+lives in its own module (records, site, history, evidence, probe, publish, interhub),
 which imports only :mod:`generator.cli.common`; its ``COMMANDS`` are the
 group's commands.
 """
@@ -15,7 +15,7 @@ import click
 
 from .. import __version__
 from ..errors import UsageError
-from . import evidence, history, probe, publish, records, site
+from . import evidence, history, interhub, probe, publish, records, site
 from .common import Context, Group, echo_error
 
 
@@ -28,6 +28,7 @@ from .common import Context, Group, echo_error
         *evidence.COMMANDS,
         *probe.COMMANDS,
         *publish.COMMANDS,
+        *interhub.COMMANDS,
     ],
     context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88, "max_content_width": 88},
 )
@@ -45,9 +46,10 @@ def main(ctx: click.Context, root: Path, debug: bool) -> None:
     """Readiness gates from evidence kept in git.
 
     Exit codes, for every command: 0 success; 1 the records do not validate, the
-    build failed or a probe failed; 2 the command line is wrong (an unknown option,
-    a malformed value, or a value naming a gate, entity or record the records do not
-    hold); 3 diff --fail-on-regression found a gate or wave that got worse.
+    build failed, a probe failed or an event was not acknowledged; 2 the command line
+    is wrong (an unknown option, a malformed value, or a value naming a gate, entity,
+    record or environment variable that does not exist); 3 diff --fail-on-regression
+    found a gate or wave that got worse.
     """
     ctx.obj = Context(root, debug)
 

@@ -51,17 +51,19 @@ def status(as_of: str | None, as_json: bool) -> None:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the committed schemas are stale.")
 @report_errors
 def schema(out: Path | None, check: bool) -> None:
-    """Write the JSON Schema of every record kind, generated from the models."""
-    from ..records.schema import stale_schemas, write_schemas
+    """Write the JSON Schema of every record kind and Inter-Hub file, generated from the models."""
+    from ..interhub.models import schema_texts
+    from ..records.schema import schemas, stale_schemas, write_schemas
 
     directory = out or root() / "schema"
+    texts = {**schemas(), **schema_texts()}
     if check:
-        stale = stale_schemas(directory)
+        stale = stale_schemas(directory, texts)
         if stale:
             raise ReadinessError(f"stale schemas in {field(directory)}: {', '.join(stale)}; run 'readiness schema'")
         echo(f"schemas in {field(directory)} are up to date")
         return
-    for path in write_schemas(directory):
+    for path in write_schemas(directory, texts):
         echo(f"wrote {field(path)}")
 
 

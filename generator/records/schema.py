@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from types import GenericAlias
 from typing import Any
@@ -47,21 +48,21 @@ def schemas() -> dict[str, str]:
     return out
 
 
-def write_schemas(directory: Path) -> list[Path]:
-    """Write every schema into ``directory``; returns the paths written."""
+def write_schemas(directory: Path, texts: Mapping[str, str] | None = None) -> list[Path]:
+    """Write every schema (``texts``, default :func:`schemas`) into ``directory``; returns the paths written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in schemas().items():
+    for name, text in (schemas() if texts is None else texts).items():
         path = directory / name
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 
 
-def stale_schemas(directory: Path) -> list[str]:
-    """Names of schema files in ``directory`` that differ from the models (or are missing)."""
+def stale_schemas(directory: Path, texts: Mapping[str, str] | None = None) -> list[str]:
+    """Names of schema files in ``directory`` that differ from ``texts`` (default :func:`schemas`) or are missing."""
     return [
         name
-        for name, text in schemas().items()
+        for name, text in (schemas() if texts is None else texts).items()
         if not (directory / name).is_file() or (directory / name).read_text(encoding="utf-8") != text
     ]
