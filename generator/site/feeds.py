@@ -4,8 +4,9 @@
 The calendars are written by the ``icalendar`` library, which escapes iCalendar's syntax and
 folds long lines; the feed by the standard library's XML writer, which escapes XML's. Text from
 the records passes :func:`~generator.textsafe.ical_text` or :func:`~generator.textsafe.feed_text`
-first, so no control character reaches either, nor a tag a calendar app would render. Every event of a calendar is an all-day event (``VALUE=DATE``) stamped with the as-of
-moment, never the clock.
+first, so no control character reaches either, nor a tag a calendar app would render. Every
+event of a calendar is an all-day event (``VALUE=DATE``) stamped with the as-of moment, never
+the clock.
 
 The site does not know the address it is published at (``mkdocs.yml`` need not set
 ``site_url``, and each version lives under its own path), so the feed's links are relative to
@@ -40,8 +41,22 @@ def entry_id(event_id: str) -> str:
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, event_id)}"
 
 
-def calendar_text(entries: Iterable[CalendarEntry], name: str, stamp: dt.datetime) -> str:
-    """An iCalendar object with one all-day event per entry (CRLF line ends, as RFC 5545 says)."""
+def calendar_event(entry: CalendarEntry, stamp: dt.datetime) -> icalendar.Event:
+    """One all-day event, stamped with ``stamp`` (the as-of moment)."""
+    event = icalendar.Event()
+    event.add("uid", entry.uid)
+    event.add("dtstamp", stamp.astimezone(dt.UTC).replace(microsecond=0))
+    event.add("dtstart", entry.day)
+    event.add("dtend", entry.day + dt.timedelta(days=1))
+    event.add("summary", ical_text(entry.summary))
+    event.add("description", ical_text(entry.description, lines=True))
+    event.add("categories", [entry.kind])
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def calendar_text(events: Iterable[icalendar.Event], name: str) -> str:
+    """An iCalendar object holding ``events`` (CRLF line ends, as RFC 5545 says)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -49,17 +64,7 @@ def calendar_text(entries: Iterable[CalendarEntry], name: str, stamp: dt.datetim
     calendar.add("method", "PUBLISH")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
-    stamp = stamp.astimezone(dt.UTC).replace(microsecond=0)
-    for entry in entries:
-        event = icalendar.Event()
-        event.add("uid", entry.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", entry.day)
-        event.add("dtend", entry.day + dt.timedelta(days=1))
-        event.add("summary", ical_text(entry.summary))
-        event.add("description", ical_text(entry.description, lines=True))
-        event.add("categories", [entry.kind])
-        event.add("transp", "TRANSPARENT")
+    for event in events:
         calendar.add_component(event)
     text: bytes = calendar.to_ical()
     return text.decode("utf-8")
@@ -102,9 +107,11 @@ def atom_text(site: SiteModel) -> str:
 def feed_files(site: SiteModel) -> dict[str, str]:
     """Path under the site -> text: the whole calendar, each owner's, and the events feed (and a
     copy of an owner's calendar under each of its former ids)."""
-    out = {urls.calendar(): calendar_text(site.calendar, "Readiness", site.as_of)}
+    events = {entry.uid: calendar_event(entry, site.as_of) for entry in site.calendar}  # made once, shared
+    out = {urls.calendar(): calendar_text(events.values(), "Readiness")}
     for owner in site.owners:
-        out[urls.calendar(owner.id)] = calendar_text(site.calendar_of(owner), f"Readiness: {owner.id}", site.as_of)
+        mine = (events[entry.uid] for entry in site.calendar_of(owner))
+        out[urls.calendar(owner.id)] = calendar_text(mine, f"Readiness: {owner.id}")
     for alias in site.aliases:
         if alias.section == "owners":
             out[urls.calendar(alias.old.id)] = out[urls.calendar(alias.new.id)]

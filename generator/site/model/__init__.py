@@ -147,7 +147,8 @@ class SiteModel:
 
     def calendar_of(self, owner: OwnerView) -> tuple[CalendarEntry, ...]:
         """The calendar entries of the gates ``owner`` owns (and of the waves that require them)."""
-        return tuple(e for e in self.calendar if set(e.gates) & set(owner.gates))
+        owned = set(owner.gates)
+        return tuple(e for e in self.calendar if owned.intersection(e.gates))
 
     @property
     def stale_decisions(self) -> tuple[WaveView, ...]:
