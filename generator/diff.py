@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .asof import format_moment
-from .engine.status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive, regressed
+from .engine.status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive, regressed, wave_gates
 from .errors import Problem, UsageError, ValidationFailed
 from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
 from .probes.web import origin
@@ -26,6 +26,8 @@ from .textsafe import md_code, md_fence, md_forge_text, plural, terminal_text
 from .validation import load_valid_tree
 
 WORK_TREE = "work tree"
+MARKER = "<!-- readiness-diff -->"
+"""The comment's first line: the pull-request workflow finds its own comment by it, and updates it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,15 @@ class RecordChange:
     """``added``, ``changed`` or ``removed``."""
 
 
+@dataclass(frozen=True, slots=True)
+class Notify:
+    """An owner repo to tell about the change, and its gates and waves whose status the change moves."""
+
+    owner: str
+    changes: tuple[str, ...]
+    """Gate and wave ids (a wave is the owner's when it owns one of the wave's gates)."""
+
+
 @dataclass(slots=True)
 class Side:
     label: str
@@ -67,6 +78,10 @@ class Diff:
     records: list[RecordChange] = field(default_factory=list)
     new_credential_origins: list[tuple[str, str]] = field(default_factory=list)
     """(variable, origin) pairs the probe plan newly lets a credential be sent to."""
+    owners: list[Notify] = field(default_factory=list)
+    """The owners of every gate and wave whose status the change moves (not time alone), by owner id."""
+    unowned: list[str] = field(default_factory=list)
+    """Those gates and waves that name no owner repo."""
 
     @property
     def regressions(self) -> list[Change]:
@@ -131,6 +146,7 @@ def compute_diff(
         result.waves = _status_changes(
             old.waves if old else {}, after.derived.waves, WAVE_RANK, aged.waves if aged else None
         )
+        result.owners, result.unowned = _owners(result, before.catalog, after.catalog)
     if before.catalog is not None and after.catalog is not None:
         result.records = _record_changes(before.catalog, after.catalog)
     if after.catalog is not None:
@@ -156,6 +172,29 @@ def _status_changes(
             time_only = aged is not None and ident in aged and aged[ident].status == now
             out.append(Change(ident, was, now, reasons, regressed(was, now, rank), time_only))
     return out
+
+
+def _owners(diff: Diff, before: Catalog | None, after: Catalog | None) -> tuple[list[Notify], list[str]]:
+    """Who to tell: each changed gate's owner repos, and for a changed wave the owners of its gates,
+    read from the side that has the gate or wave (the head, else the base); changes that time alone
+    made are left out."""
+    sides = [c for c in (after, before) if c is not None]
+    owned: dict[str, list[str]] = {}
+    unowned = []
+    for kind, items in (("gate", diff.gates), ("wave", diff.waves)):
+        for change in items:
+            if change.time_only:
+                continue
+            catalog = next((c for c in sides if change.id in (c.gates if kind == "gate" else c.waves)), None)
+            if catalog is None:
+                continue
+            gates = (change.id,) if kind == "gate" else wave_gates(change.id, catalog)
+            owners = sorted({catalog.resolve("repo", o) or o for g in gates for o in catalog.gates[g].owners})
+            for owner in owners:
+                owned.setdefault(owner, []).append(change.id)
+            if not owners:
+                unowned.append(change.id)
+    return [Notify(owner, tuple(ids)) for owner, ids in sorted(owned.items())], unowned
 
 
 def _new_credential_origins(before: Catalog | None, after: Catalog) -> list[tuple[str, str]]:
@@ -214,6 +253,8 @@ def diff_document(diff: Diff) -> dict[str, Any]:
         "waves": changes(diff.waves),
         "records": [{"kind": r.kind, "id": r.id, "change": r.change} for r in diff.records],
         "new_credential_origins": [{"variable": name, "origin": url} for name, url in diff.new_credential_origins],
+        "owners": [{"owner": n.owner, "changes": list(n.changes)} for n in diff.owners],
+        "unowned": list(diff.unowned),
         "problems": [str(p) for p in diff.head.problems],
         "base_problems": [str(p) for p in diff.base.problems],
         "regressions": len(diff.regressions),
@@ -221,7 +262,7 @@ def diff_document(diff: Diff) -> dict[str, Any]:
 
 
 def diff_markdown(diff: Diff, limit: int = 50) -> str:
-    """The pull-request comment.
+    """The pull-request comment, headed by :data:`MARKER` (the workflow keeps one such comment).
 
     Every value from the records or from git is inert on a forge: problems sit in
     a fence longer than any backtick run they hold, one problem a line; ids sit
@@ -230,6 +271,7 @@ def diff_markdown(diff: Diff, limit: int = 50) -> str:
     (the comment is printed to a terminal or CI log first).
     """
     lines = [
+        MARKER,
         f"### Readiness changes: {md_code(_label(diff.base))} → {md_code(_label(diff.head))}",
         "",
         f"Each side is judged as of its own moment: the base as of {format_moment(diff.base.as_of)}, "
@@ -268,6 +310,19 @@ def diff_markdown(diff: Diff, limit: int = 50) -> str:
         lines.append("")
     if not diff.gates and not diff.waves and not diff.head.problems:
         lines += ["No gate or wave changes status.", ""]
+    if diff.owners or diff.unowned:
+        lines += [
+            "#### Owners to notify",
+            "",
+            "The owners of each gate and wave whose status this change moves (a wave's: the owners of its gates):",
+            "",
+        ]
+        lines += [f"- {md_code(n.owner)}: {', '.join(md_forge_text(i) for i in n.changes)}" for n in diff.owners]
+        if diff.unowned:
+            lines.append(f"- no owner repo named: {', '.join(md_forge_text(i) for i in diff.unowned)}")
+        lines.append("")
+        if any(c.time_only for c in diff.gates + diff.waves):
+            lines += ["Changes that time alone made (⏱️) are left out: the owners' calendars show those dates.", ""]
     if diff.records:
         lines += ["#### Records", ""]
         for change in ("added", "changed", "removed"):

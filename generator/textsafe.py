@@ -259,6 +259,25 @@ def terminal_text(value: object, *, lines: bool = False) -> str:
     return text
 
 
+_XML_NONCHARACTERS = re.compile("[\ufffe\uffff]")
+_ANGLES = str.maketrans({"<": "\u2039", ">": "\u203a"})
+
+
+def feed_text(value: object, *, lines: bool = False) -> str:
+    """Text for the XML feed: :func:`terminal_text` (no control or format character stays raw:
+    XML 1.0 allows none but tab and line breaks), and the two noncharacters XML 1.0 forbids
+    escaped too. The XML writer escapes XML's own syntax."""
+    return _XML_NONCHARACTERS.sub(lambda m: _escaped(m[0]), terminal_text(value, lines=lines))
+
+
+def ical_text(value: object, *, lines: bool = False) -> str:
+    """Text for a calendar: :func:`feed_text` (iCalendar's TEXT allows no control character but
+    tab), with ``<`` and ``>`` shown as ``‹`` and ``›``. The calendar library escapes iCalendar's
+    own syntax, but TEXT has no escape for markup, and some calendar apps render a
+    description as HTML: so a tag from a record reaches none of them (as ``\u003c`` in JSON)."""
+    return feed_text(value, lines=lines).translate(_ANGLES)
+
+
 Role: TypeAlias = Literal["status", "location", "good", "bad", "warning"]
 
 

@@ -329,6 +329,7 @@ def test_diff_markdown_is_a_pull_request_comment(cli: Cli, repo: Repo, story: di
     result = cli("diff", story["c2"], story["c5"], root=repo.root)
     assert result.stdout == textwrap.dedent(
         f"""\
+        <!-- readiness-diff -->
         ### Readiness changes: `{story["c2"][:7]}` → `{story["c5"][:7]}`
 
         Each side is judged as of its own moment: the base as of 2026-06-05T12:00:00Z, the change as of 2026-06-12T12:00:00Z.
@@ -345,9 +346,70 @@ def test_diff_markdown_is_a_pull_request_comment(cli: Cli, repo: Repo, story: di
         | --- | --- | --- | --- | --- |
         |  | wave-a | in-progress | passed |  |
 
+        #### Owners to notify
+
+        The owners of each gate and wave whose status this change moves (a wave's: the owners of its gates):
+
+        - `team-a`: T-G01, wave-a
+
         #### Records
 
         - Added: evidence `2026-06-12-proof`
+        """
+    )
+
+
+def test_diff_names_the_owners_to_notify(cli: Cli, repo: Repo) -> None:
+    """Each changed gate's owners, a changed wave's through its gates; a gate with none said so;
+    a change time alone made (an expiry) tells no one."""
+    files = {
+        **MINIMAL,
+        "data/repos.yaml": "- id: team-a\n- id: team-b\n- id: team-c\n",
+        "data/gates.yaml": (
+            "- {id: T-G01, title: One, owners: [team-a], requirement: R}\n"
+            "- {id: T-G02, title: Two, owners: [team-b], requirement: R}\n"
+            "- {id: T-G03, title: Three, owners: [], owners_note: the service repos, requirement: R}\n"
+            "- {id: T-G04, title: Four, owners: [team-c], requirement: R, max_age_days: 1}\n"
+        ),
+        "data/waves.yaml": (
+            "- {id: wave-a, title: A, gates: [T-G01, T-G02]}\n"
+            "- {id: wave-b, title: B, gates: [T-G03]}\n"
+            "- {id: wave-c, title: C, gates: [T-G04]}\n"
+        ),
+        "evidence/2026/2026-06-05-four.yaml": assessment("2026-06-05", "T-G04", "ready"),
+    }
+    base = repo.commit("2026-06-05", "catalog", files)
+    write_files(
+        repo.root,
+        {
+            "evidence/2026/2026-06-19-two.yaml": assessment("2026-06-19", "T-G02", "partial"),
+            "evidence/2026/2026-06-19-three.yaml": assessment("2026-06-19", "T-G03", "ready"),
+        },
+    )
+    document = json.loads(cli("diff", base, "--format", "json", "--as-of", "2026-06-20", root=repo.root).stdout)
+    assert [(g["id"], g["to"], g["time_only"]) for g in document["gates"]] == [
+        ("T-G02", "partial", False),
+        ("T-G03", "ready", False),
+        ("T-G04", "partial", True),
+    ]
+    assert document["owners"] == [
+        {"owner": "team-a", "changes": ["wave-a"]},
+        {"owner": "team-b", "changes": ["T-G02", "wave-a"]},
+    ]
+    assert document["unowned"] == ["T-G03", "wave-b"]
+    markdown = cli("diff", base, "--as-of", "2026-06-20", root=repo.root).stdout
+    assert markdown.startswith("<!-- readiness-diff -->\n### Readiness changes: ")
+    section = markdown.split("#### Owners to notify\n\n", 1)[1].split("####", 1)[0]
+    assert section == textwrap.dedent(
+        """\
+        The owners of each gate and wave whose status this change moves (a wave's: the owners of its gates):
+
+        - `team-a`: wave-a
+        - `team-b`: T-G02, wave-a
+        - no owner repo named: T-G03, wave-b
+
+        Changes that time alone made (⏱️) are left out: the owners' calendars show those dates.
+
         """
     )
 

@@ -8,11 +8,15 @@ below point nowhere, so a download would fail the test).
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -113,11 +117,109 @@ def test_pull_request_workflow() -> None:
         "${{ gitea.server_url }}/api/v1/repos/${{ gitea.repository }}/issues/"
         "${{ gitea.event.pull_request.number }}/comments"
     )
+    assert comment["env"]["COMMENT_URL"] == (
+        "${{ gitea.server_url }}/api/v1/repos/${{ gitea.repository }}/issues/comments"
+    )
     assert comment["env"]["TOKEN"] == "${{ secrets.GITEA_TOKEN }}", "posts with Gitea's workflow token"
+    assert comment["continue-on-error"] == "true", "a fork's read-only token must not fail the check"
     script = comment["run"]
+    assert '-X PATCH "$COMMENT_URL/$id"' in script
     assert '-X POST "$COMMENTS_URL"' in script
-    assert '-H "Authorization: token $TOKEN"' in script
+    assert script.count('-H "Authorization: token $TOKEN"') == 3
     assert """python -c 'import json,sys; print(json.dumps({"body": sys.stdin.read()}))' < diff.md""" in script
+
+
+class _FakeGitea(BaseHTTPRequestHandler):
+    """Gitea's comment API for one pull request (o/r, #7): list, create, edit."""
+
+    comments: ClassVar[list[dict[str, Any]]] = []
+    requests: ClassVar[list[tuple[str, str, str, dict[str, Any] | None]]] = []
+
+    def _answer(self, status: int, body: object) -> None:
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _record(self) -> dict[str, Any] | None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length)) if length else None
+        self.requests.append((self.command, self.path, self.headers.get("Authorization", ""), body))
+        return body
+
+    def do_GET(self) -> None:
+        self._record()
+        self._answer(200, self.comments)
+
+    def do_POST(self) -> None:
+        body = self._record()
+        assert body is not None
+        self._answer(201, {"id": 900, "body": body["body"]})
+
+    def do_PATCH(self) -> None:
+        body = self._record()
+        assert body is not None
+        self._answer(200, {"id": int(self.path.rsplit("/", 1)[1]), "body": body["body"]})
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [
+        ([{"id": 5, "body": "Looks good to me"}], ("POST", "/api/v1/repos/o/r/issues/7/comments")),
+        (
+            [
+                {"id": 5, "body": "> <!-- readiness-diff -->\n> quoted by a reviewer"},
+                {"id": 12, "body": "<!-- readiness-diff -->\n### Readiness changes: before"},
+                {"id": 13, "body": "Thanks"},
+            ],
+            ("PATCH", "/api/v1/repos/o/r/issues/comments/12"),
+        ),
+    ],
+    ids=["first push posts", "later pushes update"],
+)
+def test_the_comment_step_keeps_one_comment(
+    tmp_path: Path, existing: list[dict[str, Any]], expected: tuple[str, str]
+) -> None:
+    """The step's own script, run with bash against a fake Gitea on 127.0.0.1: it edits the comment
+    that starts with the marker `readiness diff` prints, and posts one only when there is none."""
+    if shutil.which("curl") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("curl is not installed")
+        pytest.skip("curl is not installed")
+    step = next(s for s in steps(load("pull-request.yml")) if "diff.md > comment.json" in s.get("run", ""))
+    body = "<!-- readiness-diff -->\n### Readiness changes: `abc1234` → `def5678`\n\n- `team-a`: T-G01\n"
+    (tmp_path / "diff.md").write_text(body, encoding="utf-8")
+    (tmp_path / "step.sh").write_text(step["run"], encoding="utf-8")
+    _FakeGitea.comments = existing
+    _FakeGitea.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeGitea)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        api = f"http://127.0.0.1:{server.server_address[1]}/api/v1/repos/o/r/issues"
+        env = {
+            **{k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "all_proxy"}},
+            "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+            "COMMENTS_URL": f"{api}/7/comments",
+            "COMMENT_URL": f"{api}/comments",
+            "TOKEN": "t0ken",
+        }
+        proc = subprocess.run(
+            ["bash", "-e", "step.sh"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=60
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    listed, written = _FakeGitea.requests
+    assert listed == ("GET", "/api/v1/repos/o/r/issues/7/comments", "token t0ken", None)
+    assert written == (*expected, "token t0ken", {"body": body})
 
 
 def test_main_workflow() -> None:

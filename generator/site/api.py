@@ -39,6 +39,7 @@ from .api_models import (
     dumps,
     schema_documents,
 )
+from .feeds import feed_files
 from .model import GateView, RecordView, ResultView, ServiceView, SiteModel, TransitionView, WaveView
 from .model.decisions import decision_document
 from .urls import API_ROOT
@@ -207,7 +208,8 @@ def _risk(view: RecordView) -> dict[str, Any]:
 
 
 def api_files(site: SiteModel) -> dict[str, str]:
-    """Path under the site -> JSON text, for every document and schema, and a copy for each former id."""
+    """Path under the site -> text, for every JSON document and schema, the calendars and the events feed, and
+    a copy for each former id."""
     out: dict[str, str] = {}
 
     def put(model: type[Document], name: str, data: dict[str, Any], ident: str = "", collection: str = "") -> None:
@@ -279,6 +281,7 @@ def api_files(site: SiteModel) -> dict[str, str]:
     )
     events = [Event(id=e.id, type=e.type, time=e.time, subject=e.subject, data=e.data) for e in site.events]
     put(EventsDoc, "events", {"events": events})
+    out.update(feed_files(site))  # the calendars and the Atom feed of the events
     for alias in site.aliases:
         document = out.get(urls.api_document(alias.section, alias.new.id))
         if document is not None:

@@ -113,6 +113,11 @@ def _href(target: Target, here: str) -> Markup:
     return Markup(urls.href(target, here))
 
 
+def _file_href(path: str, here: str) -> Markup:
+    """The link to a generated file (a calendar, the feed) from the page at ``here``."""
+    return Markup(urls.href_file(path, here))
+
+
 def _external(text: str, url: str | None) -> Markup:
     """A link out of the site; a path without a URL shows as code."""
     if url is None:
@@ -163,11 +168,14 @@ def _environment(model: SiteModel) -> jinja2.Environment:
         status_or_none=_status_or_none,
         link=_link,
         href=_href,
+        file_href=_file_href,
         page=urls.page,
         root_of=urls.root_of,
         badge_path=urls.badge,
         embed_path=urls.embed_url,
         api_path=urls.api_document,
+        calendar=urls.calendar,
+        events_feed=urls.events_feed,
         external=_external,
         reason=_reason,
         commit_link=commit_link,

@@ -12,7 +12,7 @@ Links between Markdown pages go up to the site root and down again
 section. Two links are written from the page's own folder instead: the link
 back to the index of the section a page is in (``index.md``) and a record's
 link to its attachments (``files/2026/log.txt``). Links in generated files
-(widget cards, redirects, a document's ``$schema``) are relative to the file.
+(widget cards, redirects, a document's ``$schema``, the Atom feed's entries) are relative to the file.
 """
 
 from __future__ import annotations
@@ -161,10 +161,15 @@ def root_of(target: Target) -> str:
     return "../" * target.url.count("/")
 
 
+def href_file(path: str, here: str) -> str:
+    """The link to the generated file at ``path`` (a calendar, the feed) from the Markdown page at ``here``."""
+    return "../" * here.count("/") + path
+
+
 def file_href(url: str, here: str) -> str:
     """The link to ``url`` (relative to the version root) from the generated file at ``here``."""
     relative = posixpath.relpath(url or ".", posixpath.dirname(here) or ".")
-    return relative + "/" if url.endswith("/") else relative
+    return relative + "/" if url.endswith("/") or not url else relative
 
 
 # ------------------------------------------------------------------ generated files
@@ -175,6 +180,16 @@ def api_document(name: str, ident: str = "") -> str:
     if not ident:
         return f"{API_ROOT}/{name}.json"
     return f"{API_ROOT}/{name}/{slug_of_gate(ident) if name == 'gates' else ident}.json"
+
+
+def calendar(owner: str = "") -> str:
+    """The iCalendar file of the whole site, or of what the owner repo ``owner`` is responsible for."""
+    return f"{API_ROOT}/owners/{owner}/calendar.ics" if owner else f"{API_ROOT}/calendar.ics"
+
+
+def events_feed() -> str:
+    """The Atom feed of the events (the same events as ``events.json``)."""
+    return f"{API_ROOT}/events.atom"
 
 
 def api_schema(name: str) -> str:

@@ -18,7 +18,7 @@ from ...records.catalog import Catalog
 from .. import urls
 from ..urls import Target
 from .common import STATUS_ORDER, PageLink, SiteInfo, StatusCounts, UrlLink, status_counts
-from .decisions import WAIVER_WINDOW_DAYS, DecisionView, StaleView, WaiverView, waivers_ending
+from .decisions import WAIVER_WINDOW_DAYS, DecisionView, StaleView, WaiverView, waiver_views, waivers_ending
 from .entities import (
     Deployed,
     EnvironmentView,
@@ -30,6 +30,7 @@ from .entities import (
     service_view,
 )
 from .events import EVENT_TYPES, EventFact, build_events
+from .feeds import CalendarEntry, Feed, FeedEntry, calendar_entries, feed
 from .gates import (
     FRESHNESS_WINDOW_DAYS,
     CheckView,
@@ -38,6 +39,7 @@ from .gates import (
     ReasonView,
     ResultView,
     WaveView,
+    expiries,
     freshness,
     gate_view,
     wave_view,
@@ -52,6 +54,7 @@ __all__ = [
     "STATUS_ORDER",
     "Alias",
     "AttachmentView",
+    "CalendarEntry",
     "ChangeView",
     "ChangesView",
     "CheckView",
@@ -59,6 +62,8 @@ __all__ = [
     "Deployed",
     "EnvironmentView",
     "EventFact",
+    "Feed",
+    "FeedEntry",
     "FreshItem",
     "GateView",
     "HistoryPoint",
@@ -116,6 +121,10 @@ class SiteModel:
     events: tuple[EventFact, ...]
     waivers: tuple[WaiverView, ...]
     """Waivers in force that end within :data:`WAIVER_WINDOW_DAYS`, soonest first."""
+    calendar: tuple[CalendarEntry, ...]
+    """Every dated entry (wave targets, evidence going stale, waivers ending), soonest first."""
+    feed: Feed
+    """The events as the Atom feed's entries, newest first."""
     gate_by_id: Mapping[str, GateView]
     wave_by_id: Mapping[str, WaveView]
 
@@ -136,6 +145,11 @@ class SiteModel:
     def waivers_of(self, owner: OwnerView) -> tuple[WaiverView, ...]:
         """The ending waivers of the gates ``owner`` owns."""
         return tuple(w for w in self.waivers if set(w.gates) & set(owner.gates))
+
+    def calendar_of(self, owner: OwnerView) -> tuple[CalendarEntry, ...]:
+        """The calendar entries of the gates ``owner`` owns (and of the waves that require them)."""
+        owned = set(owner.gates)
+        return tuple(e for e in self.calendar if owned.intersection(e.gates))
 
     @property
     def next_wave(self) -> WaveView | None:
@@ -218,6 +232,11 @@ def build_model(catalog: Catalog, derived: Derived, info: SiteInfo | None = None
     waves = tuple(wave_view(catalog, derived, w) for w in derived.waves)
     services = tuple(service_view(catalog, derived, records, s) for s in sorted(catalog.services))
     history = history_view(catalog, derived, info.history)
+    events = build_events(catalog, records.visible, history)
+    dated = expiries(catalog, derived)
+    waivers = waiver_views(catalog, derived)
+    gate_by_id = {g.id: g for g in gates}
+    wave_by_id = {w.id: w for w in waves}
     return SiteModel(
         as_of=derived.as_of,
         info=info,
@@ -230,12 +249,14 @@ def build_model(catalog: Catalog, derived: Derived, info: SiteInfo | None = None
         ),
         owners=tuple(owner_view(catalog, derived, r) for r in sorted(catalog.repos)),
         records=records,
-        freshness=freshness(catalog, derived),
+        freshness=freshness(dated, derived.as_of.date()),
         history=history,
         changes=changes_view(derived, info.previous_version, info.changes),
         aliases=_aliases(catalog, derived),
-        events=build_events(catalog, records.visible, history),
-        waivers=waivers_ending(catalog, derived),
-        gate_by_id={g.id: g for g in gates},
-        wave_by_id={w.id: w for w in waves},
+        events=events,
+        waivers=waivers_ending(waivers),
+        calendar=calendar_entries(catalog, gate_by_id, waves, dated, waivers),
+        feed=feed(events, gate_by_id, wave_by_id, derived.as_of),
+        gate_by_id=gate_by_id,
+        wave_by_id=wave_by_id,
     )

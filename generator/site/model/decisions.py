@@ -90,12 +90,12 @@ def decision_view(catalog: Catalog, decision: WaveDecision) -> DecisionView:
     )
 
 
-def waivers_ending(catalog: Catalog, derived: Derived) -> tuple[WaiverView, ...]:
-    """Waivers in force as of the moment that end within :data:`WAIVER_WINDOW_DAYS`, soonest first."""
+def waiver_views(catalog: Catalog, derived: Derived) -> tuple[WaiverView, ...]:
+    """Every waiver in force as of the moment, soonest ending first (what calendars show)."""
     today = derived.as_of.date()
     seen: dict[str, WaiverView] = {}
     for waived in derived.waivers.values():
-        if waived.record in seen or (waived.expires - today).days > WAIVER_WINDOW_DAYS:
+        if waived.record in seen:
             continue
         record = catalog.evidence[waived.record]
         covers = []
@@ -114,3 +114,8 @@ def waivers_ending(catalog: Catalog, derived: Derived) -> tuple[WaiverView, ...]
             gates=tuple(gates),
         )
     return tuple(sorted(seen.values(), key=lambda w: (w.expires, w.record.text)))
+
+
+def waivers_ending(waivers: tuple[WaiverView, ...]) -> tuple[WaiverView, ...]:
+    """Of :func:`waiver_views`, those that end within :data:`WAIVER_WINDOW_DAYS` (what home and owner pages list)."""
+    return tuple(w for w in waivers if w.days_left <= WAIVER_WINDOW_DAYS)

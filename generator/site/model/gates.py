@@ -190,6 +190,8 @@ class FreshItem:
     expires: dt.date
     """The first day it no longer counts."""
     expired: bool
+    check: int | None
+    """The 0-based index of the check whose result it is (``None``: the gate's own assessment)."""
 
     @property
     def gate_link(self) -> PageLink:
@@ -293,23 +295,20 @@ def wave_view(catalog: Catalog, derived: Derived, wave_id: str) -> WaveView:
     )
 
 
-def freshness(catalog: Catalog, derived: Derived) -> tuple[FreshItem, ...]:
-    """Evidence whose freshness window has ended or ends within :data:`FRESHNESS_WINDOW_DAYS`, soonest first."""
+def expiries(catalog: Catalog, derived: Derived) -> tuple[FreshItem, ...]:
+    """Every piece of evidence with a freshness window that a status counts on (ready assessments,
+    passing check evidence), ended or not, soonest first: what calendars show."""
     today = derived.as_of.date()
-    horizon = today + dt.timedelta(days=FRESHNESS_WINDOW_DAYS)
     items: list[FreshItem] = []
     for gate_id, state in derived.gates.items():
         gate = catalog.gates[gate_id]
         assessment = state.assessment
-        if (
-            assessment is not None
-            and assessment.status == "ready"
-            and state.expires is not None
-            and state.expires <= horizon
-        ):
+        if assessment is not None and assessment.status == "ready" and state.expires is not None:
             observed = assessment.observed.date()
             items.append(
-                FreshItem(gate_id, None, None, assessment.evidence, observed, state.expires, today >= state.expires)
+                FreshItem(
+                    gate_id, None, None, assessment.evidence, observed, state.expires, today >= state.expires, None
+                )
             )
         for result in state.results:
             check = gate.checks[result.check]
@@ -320,10 +319,18 @@ def freshness(catalog: Catalog, derived: Derived) -> tuple[FreshItem, ...]:
                 continue
             observed = derived.index.observed_day(result.evidence)
             expires = stale_from(observed, check.max_age_days)
-            if expires <= horizon:
-                about = entity_link(catalog, result.entity)
-                items.append(
-                    FreshItem(gate_id, result.entity, about, result.evidence, observed, expires, today >= expires)
+            about = entity_link(catalog, result.entity)
+            items.append(
+                FreshItem(
+                    gate_id, result.entity, about, result.evidence, observed, expires, today >= expires, result.check
                 )
+            )
     items.sort(key=lambda item: (item.expires, item.gate, item.entity or "", item.evidence))
     return tuple(items)
+
+
+def freshness(items: tuple[FreshItem, ...], today: dt.date) -> tuple[FreshItem, ...]:
+    """Of :func:`expiries`, those whose freshness window has ended or ends within
+    :data:`FRESHNESS_WINDOW_DAYS` of ``today`` (what home lists)."""
+    horizon = today + dt.timedelta(days=FRESHNESS_WINDOW_DAYS)
+    return tuple(item for item in items if item.expires <= horizon)
