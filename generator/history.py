@@ -38,6 +38,8 @@ class Point:
     added: tuple[str, ...]
     """Evidence ids this commit added."""
     problems: tuple[Problem, ...] = ()
+    waivers: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Gate id -> the waivers in force that cover one of its results."""
 
     @property
     def gap(self) -> bool:
@@ -55,6 +57,8 @@ class Transition:
     commit: Commit
     evidence: tuple[str, ...]
     """Evidence ids the commit added."""
+    causes: tuple[str, ...] = ()
+    """For a gate: the waivers that started or ended since the previous point (``waiver W started``)."""
 
 
 @dataclass(slots=True)
@@ -100,11 +104,15 @@ def compute_history(root: Path, as_of: dt.datetime | None = None, progress: Prog
                 history.points.append(Point(commit, {}, {}, added, tuple(exc.problems)))
                 continue
             derived = derive(catalog, commit.time, checks)
+            waivers: dict[str, set[str]] = {}
+            for (gate_id, _), waived in derived.waivers.items():
+                waivers.setdefault(gate_id, set()).add(waived.record)
             point = Point(
                 commit,
                 {gate_id: state.status for gate_id, state in derived.gates.items()},
                 {wave_id: state.status for wave_id, state in derived.waves.items()},
                 added,
+                waivers={gate_id: frozenset(ids) for gate_id, ids in waivers.items()},
             )
             history.points.append(point)
             history.transitions.extend(_transitions(last_valid, point))
@@ -122,8 +130,18 @@ def _transitions(before: Point | None, after: Point) -> list[Transition]:
     ):
         for ident in sorted(set(old) | set(new)):
             if old.get(ident) != new.get(ident):
-                out.append(Transition(ident, kind, old.get(ident), new.get(ident), after.commit, after.added))
+                causes = _waiver_causes(before, after, ident) if kind == "gate" else ()
+                out.append(Transition(ident, kind, old.get(ident), new.get(ident), after.commit, after.added, causes))
     return out
+
+
+def _waiver_causes(before: Point | None, after: Point, gate_id: str) -> tuple[str, ...]:
+    """The waivers of ``gate_id`` that started or ended between two points."""
+    old = before.waivers.get(gate_id, frozenset()) if before is not None else frozenset()
+    new = after.waivers.get(gate_id, frozenset())
+    return tuple(f"waiver {w} started" for w in sorted(new - old)) + tuple(
+        f"waiver {w} ended" for w in sorted(old - new)
+    )
 
 
 def transition_document(t: Transition) -> dict[str, object]:
@@ -136,6 +154,7 @@ def transition_document(t: Transition) -> dict[str, object]:
         "commit": t.commit.sha,
         "date": format_moment(t.commit.time),
         "evidence": list(t.evidence),
+        "causes": list(t.causes),
     }
 
 

@@ -4,6 +4,7 @@ boundaries, and what `validate` says about them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -453,3 +454,30 @@ def test_evidence_new_decision_options_say_what_is_wrong(catalog_dir, cli, args,
     result = cli("evidence", "new", *args, root=root)
     assert (result.code, result.stdout, result.stderr.strip()) == (2, "", expected)
     assert not (root / "evidence").exists()
+
+
+# ---------------------------------------------------------------- history
+
+
+def test_a_waiver_that_starts_or_ends_is_the_cause_of_the_transition(tmp_path: Path, cli) -> None:
+    from tests.conftest import MINIMAL
+    from tests.test_history import Repo
+
+    repo = Repo(tmp_path / "repo")
+    base = {**MINIMAL, **BASE}
+    repo.commit("2026-06-05", "catalog", base)
+    repo.commit("2026-06-10", "waive the files store", {W: waiver(observed="2026-06-10", expires="2026-06-20")})
+    repo.commit(
+        "2026-06-25",
+        "a note after the waiver ended",
+        {"evidence/2026/n.yaml": "observed: 2026-06-25\nkind: note\nsummary: S\n"},
+    )
+    result = cli("history", "--json", root=repo.root)
+    assert result.code == 0, result
+    document = json.loads(result.stdout)
+    gate = [(t["from"], t["to"], t["causes"]) for t in document["transitions"] if t["id"] == "T-G01"]
+    assert gate == [
+        (None, "partial", []),
+        ("partial", "ready", ["waiver w started"]),
+        ("ready", "partial", ["waiver w ended"]),
+    ]

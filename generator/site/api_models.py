@@ -73,6 +73,7 @@ class TransitionOut(_Out):
     commit: str = Field(description="Full sha of the commit.")
     date: str = Field(description="Committer time (ISO 8601, UTC).")
     evidence: list[str] = Field(description="Evidence ids the commit added.")
+    causes: list[str] = Field(description="For a gate: waivers that started or ended since the previous commit.")
 
 
 class GateDoc(Document, GateBrief):
