@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from ..asof import format_moment
 from ..errors import ReadinessError, UsageError
@@ -62,36 +63,28 @@ def _subject_types(subject: str, events: tuple[EventFact, ...]) -> list[str]:
     return sorted({e.type for e in events if e.subject == subject})
 
 
+def _widget(kind: Literal["gate", "wave"], ident: str, title: str, event_types: list[str]) -> Widget:
+    """The widget of one gate or wave: its page, API document, badge and card, by the URL scheme."""
+    section = urls.SECTIONS[kind]
+    return Widget(
+        id=f"{kind}-{slug_of_gate(ident) if kind == 'gate' else ident}",
+        kind=kind,
+        entity=ident,
+        title=title,
+        page=urls.page(kind, ident).url,
+        api=urls.api_document(section, ident),
+        badge=urls.badge(section, ident),
+        card=urls.embed_url(section, ident),
+        event_types=event_types,
+    )
+
+
 def manifest(site: SiteModel, hub: str, base_url: str | None) -> Manifest:
     """The hub manifest of ``site``."""
     events = site.events
-    widgets = [
-        Widget(
-            id=f"gate-{slug_of_gate(gate.id)}",
-            kind="gate",
-            entity=gate.id,
-            title=gate.gate.title,
-            page=urls.page("gate", gate.id).url,
-            api=urls.api_document("gates", gate.id),
-            badge=urls.badge("gates", gate.id),
-            card=urls.embed_url("gates", gate.id),
-            event_types=_gate_types(gate, events),
-        )
-        for gate in site.gates
-    ]
+    widgets = [_widget("gate", gate.id, gate.gate.title, _gate_types(gate, events)) for gate in site.gates]
     widgets += [
-        Widget(
-            id=f"wave-{wave.id}",
-            kind="wave",
-            entity=wave.id,
-            title=wave.wave.title,
-            page=urls.page("wave", wave.id).url,
-            api=urls.api_document("waves", wave.id),
-            badge=urls.badge("waves", wave.id),
-            card=urls.embed_url("waves", wave.id),
-            event_types=_subject_types(f"wave:{wave.id}", events),
-        )
-        for wave in site.waves
+        _widget("wave", wave.id, wave.wave.title, _subject_types(f"wave:{wave.id}", events)) for wave in site.waves
     ]
     return Manifest.model_validate(
         {
