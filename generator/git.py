@@ -441,6 +441,9 @@ def remote_url(root: Path, remote: str) -> str | None:
     return _git(root, "remote", "get-url", "--", remote, check=False).strip() or None
 
 
+COMMIT_SHA = re.compile(r"[0-9a-f]{7,64}")
+"""A commit id as git prints it, abbreviated or full (SHA-1 or SHA-256)."""
+
 _SCP_LIKE = re.compile(r"^(?:[^@/:]+@)?(?P<host>[^/:]+):(?P<path>[^/].*)$")
 
 

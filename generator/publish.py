@@ -30,6 +30,7 @@ from mike import commands, git_utils  # type: ignore[import-untyped]
 from .asof import format_moment
 from .errors import ReadinessError, UsageError
 from .git import (
+    COMMIT_SHA,
     NoCommits,
     NotACheckout,
     branch_tip,
@@ -52,7 +53,6 @@ RESERVED = frozenset({"index.html", "versions.json"})
 """Files mike keeps at the root of the pages branch."""
 INPUTS = ("data", "evidence", "docs", "mkdocs.yml")
 """What the site is built from: each must be as committed, since the version records the commit."""
-SHA = re.compile(r"[0-9a-f]{7,64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +335,7 @@ def _previous(versions: Any, version: str) -> tuple[str | None, str | None]:
             continue
         properties = info.properties if isinstance(info.properties, dict) else {}
         commit = properties.get("commit")
-        return name, commit if isinstance(commit, str) and SHA.fullmatch(commit) else None
+        return name, commit if isinstance(commit, str) and COMMIT_SHA.fullmatch(commit) else None
     return None, None
 
 

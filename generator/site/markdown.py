@@ -14,7 +14,6 @@ Every fact comes from :mod:`generator.site.model`, every path and link from
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from markupsafe import Markup
 
 from ..asof import format_moment
 from ..engine.status import Derived
-from ..git import Commit
+from ..git import COMMIT_SHA, Commit
 from ..records.catalog import Catalog
 from ..records.recordfile import SCHEMA_COMMENT
 from ..textsafe import (
@@ -155,7 +154,7 @@ def _environment(model: SiteModel) -> jinja2.Environment:
     def commit_link(commit: Commit | str) -> Markup:
         """The short sha, linked to the commit when a link template is configured."""
         sha = commit if isinstance(commit, str) else commit.sha
-        if not _SHA.fullmatch(sha):
+        if not COMMIT_SHA.fullmatch(sha):
             return md_code(sha)
         if commit_url:
             return Markup(f"[`{sha[:7]}`](<{safe_url(commit_url.replace('{sha}', sha))}>)")
@@ -228,9 +227,6 @@ def render_model(model: SiteModel, evidence_root: Path) -> Rendered:
     out.files.update(api_files(model))
     out.files.update(widget_files(model))
     return out
-
-
-_SHA = re.compile(r"[0-9a-f]{7,64}")
 
 
 def problems_page(problems: Sequence[object]) -> str:
