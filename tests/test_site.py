@@ -93,8 +93,12 @@ def test_shipped_data_builds_with_the_seed_statuses(cli: Cli, tmp_path: Path) ->
     assert result.code == 0, result.stdout + result.stderr
     assert re.match(r"built \d+ pages into ", result.stdout)
     table = (site / "gates" / "index.html").read_text(encoding="utf-8")
-    rows = re.findall(r'<a href="(ops-g\d+)/">(OPS-G\d+)</a></td>\s*<td>([^<]*)</td>.*?rd-status rd-(\w+)', table, re.S)
-    shown = {gate_id: (title, status) for _, gate_id, title, status in rows}
+    rows = re.findall(
+        r'<a href="(ops-g\d+)/">(OPS-G\d+)</a></td>\s*<td><span class="rd-status rd-(\w+)">.*?</td>\s*<td>([^<]*)</td>',
+        table,
+        re.S,
+    )
+    shown = {gate_id: (title, status) for _, gate_id, status, title in rows}
     assert {gate_id: shown.get(gate_id) for gate_id in seed_gates()} == seed_gates()
     for page in (
         "index.html",
