@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve validate test lint format schema golden cli-docs api-docs bench clean
+.PHONY: site serve validate test lint format schema golden screenshots cli-docs api-docs bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ bench: $(STAMP)
 ## golden: regenerate the golden pages in tests/golden/ (review the diff before committing)
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden_cases
+
+## screenshots: every page type, light, dark and phone, into tests/artifacts/ (the browser test); then the
+## README's picture of the home page, docs/images/home-light.png, from the new one (review it before committing)
+screenshots: $(STAMP)
+	READINESS_ARTIFACTS=$(CURDIR)/tests/artifacts $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser.py -k test_screenshots_and_colour_scheme
+	cp tests/artifacts/home-light.png docs/images/home-light.png
 
 ## cli-docs: regenerate docs/guide/cli.md from the command's --help
 cli-docs: $(STAMP)

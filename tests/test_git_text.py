@@ -228,7 +228,10 @@ def without_code_spans(text: str) -> str:
 
 
 class Outline(HTMLParser):
-    """Tags, links, table rows and list items of a page (text with entities decoded)."""
+    """Tags, links, table rows and list items of a page (text with entities decoded).
+
+    The key of a chart (``ul.rd-chart-legend``, counts by status) is no list item of the page's text.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -243,6 +246,7 @@ class Outline(HTMLParser):
         self._cell: list[str] | None = None
         self._item: list[str] | None = None
         self._code: list[str] | None = None
+        self._in_legend = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
@@ -252,7 +256,9 @@ class Outline(HTMLParser):
             self.rows.append([])
         elif tag in ("td", "th"):
             self._cell = []
-        elif tag == "li":
+        elif tag == "ul" and "rd-chart-legend" in (dict(attrs).get("class") or "").split():
+            self._in_legend = True
+        elif tag == "li" and not self._in_legend:
             self._item = []
             self.codes_in_item.append(0)
         elif tag == "code":
@@ -266,6 +272,8 @@ class Outline(HTMLParser):
         if tag in ("td", "th") and self._cell is not None:
             self.rows[-1].append("".join(self._cell).strip())
             self._cell = None
+        elif tag == "ul":
+            self._in_legend = False
         elif tag == "li" and self._item is not None:
             self.items.append("".join(self._item).strip())
             self._item = None

@@ -93,9 +93,23 @@ def test_shipped_data_builds_with_the_seed_statuses(cli: Cli, tmp_path: Path) ->
     assert result.code == 0, result.stdout + result.stderr
     assert re.match(r"built \d+ pages into ", result.stdout)
     table = (site / "gates" / "index.html").read_text(encoding="utf-8")
-    rows = re.findall(r'<a href="(ops-g\d+)/">(OPS-G\d+)</a></td>\s*<td>([^<]*)</td>.*?rd-status rd-(\w+)', table, re.S)
-    shown = {gate_id: (title, status) for _, gate_id, title, status in rows}
+    rows = re.findall(
+        r'<a href="(ops-g\d+)/">(OPS-G\d+)</a></td>\s*<td><span class="rd-status rd-(\w+)">.*?</td>\s*<td>([^<]*)</td>',
+        table,
+        re.S,
+    )
+    shown = {gate_id: (title, status) for _, gate_id, status, title in rows}
     assert {gate_id: shown.get(gate_id) for gate_id in seed_gates()} == seed_gates()
+    # Every page lights the tab of its section, a record's page (out of the navigation) too.
+    tabs = {}
+    for index in site.rglob("index.html"):
+        rel = index.parent.relative_to(site).as_posix()
+        if not rel.startswith("embed/"):
+            html = index.read_text(encoding="utf-8")
+            tabs[rel] = re.findall(r'md-tabs__item--active">\s*<a [^>]*>\s*([^<]*?)\s*</a>', html)
+    expected = {rel: ["Home" if rel == "." else rel.split("/")[0].capitalize()] for rel in tabs}
+    assert tabs == expected
+    assert "gates/ops-g05" in tabs and "evidence/2026-06-14-seed-status" in tabs
     for page in (
         "index.html",
         "waves/wave-0-catalog/index.html",

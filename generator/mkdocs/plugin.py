@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from ..asof import format_moment, resolve_as_of
 from ..errors import ReadinessError, ValidationFailed
@@ -96,6 +98,9 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
     progress: Progress | None = None
     _converted: _Count | None = None
     _written: _Count | None = None
+    _sections: dict[str, Page] | None = None
+    """Folder -> the index page of it that the navigation lists (``gates`` -> Gates), set by ``on_nav``."""
+    _active_section: Page | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -181,6 +186,10 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        # The index page of each folder that the navigation lists, e.g. gates/ -> Gates (the root's is home).
+        self._sections = {
+            posixpath.dirname(p.file.src_uri): p for p in nav.pages if p.is_index and "/" in p.file.src_uri
+        }
         if self.progress is not None:
             total = len(files.documentation_pages(inclusion=InclusionLevel.is_included))
             self._converted = _Count(self.progress, "pages converted", total)
@@ -193,7 +202,30 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
             self._converted.step()
         return html
 
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """A page out of the navigation (a gate's, a record's) marks the section it is in as active while
+        it is rendered, so that the theme highlights that section's tab and navigation entry; the pages
+        of a section are in its folder (``gates/ops-g05.md`` is in Gates, ``gates/index.md``)."""
+        self._release_section()
+        if self._sections is None or page in nav.pages:
+            return context
+        folder = posixpath.dirname(page.file.src_uri)
+        while folder and folder not in self._sections:
+            folder = posixpath.dirname(folder)
+        if folder:
+            self._active_section = self._sections[folder]
+            self._active_section.active = True
+        return context
+
+    def _release_section(self) -> None:
+        if self._active_section is not None:
+            self._active_section.active = False
+            self._active_section = None
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        self._release_section()
         if self._written is not None:
             self._written.step()
         return output

@@ -15,12 +15,22 @@ STATUS_COLOURS = {
 }
 
 
+def legend(items: list[tuple[str, int]]) -> Markup:
+    """The key of a chart as HTML text: it wraps and keeps the page's font size on any screen
+    (text inside an SVG shrinks with its viewBox: 13 units were 7 pixels on a phone)."""
+    entries = "".join(
+        f'<li><span class="rd-swatch rd-{html_text(status)}" aria-hidden="true"></span>{count} {html_text(status)}</li>'
+        for status, count in items
+    )
+    return Markup(f'<ul class="rd-chart-legend">{entries}</ul>')
+
+
 def status_bar(counts: StatusCounts, width: int = 600, height: int = 28) -> Markup:
-    """A horizontal stacked bar of gate counts by status, with a text legend."""
+    """A horizontal stacked bar of gate counts by status, with an HTML legend."""
     total = counts.total
     label = ", ".join(f"{count} {status}" for status, count in counts.items()) or "no gates"
     parts = [
-        f'<svg class="rd-chart" role="img" viewBox="0 0 {width} {height + 24}" '
+        f'<svg class="rd-chart" role="img" viewBox="0 0 {width} {height}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg">',
         f"<title>Gates by status: {html_text(label)}</title>",
     ]
@@ -33,14 +43,8 @@ def status_bar(counts: StatusCounts, width: int = 600, height: int = 28) -> Mark
             f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="{height}" style="fill:{STATUS_COLOURS[status]}"/>'
         )
         x += w
-    legend_x = 0
-    for status, count in counts.items():
-        parts.append(
-            f'<rect x="{legend_x}" y="{height + 8}" width="12" height="12" style="fill:{STATUS_COLOURS[status]}"/>'
-            f'<text x="{legend_x + 16}" y="{height + 19}" class="rd-chart-text">{count} {html_text(status)}</text>'
-        )
-        legend_x += 130
     parts.append("</svg>")
+    parts.append(legend(list(counts.items())))
     return Markup('\n<div class="rd-chart-box">' + "".join(parts) + "</div>\n")
 
 
@@ -54,7 +58,7 @@ def history_lines(points: tuple[HistoryPoint, ...], width: int = 640, height: in
         return Markup("")
     if len(points) == 1:
         return status_bar(points[0].counts)  # one commit: its counts, not lines from a day to itself
-    pad_left, pad_right, pad_top, pad_bottom = 36, 110, 10, 30
+    pad_left, pad_right, pad_top, pad_bottom = 36, 10, 10, 30
     plot_w, plot_h = width - pad_left - pad_right, height - pad_top - pad_bottom
     top = max(1, max(point.counts.total for point in points))
     step = plot_w / max(1, len(points) - 1)
@@ -84,7 +88,7 @@ def history_lines(points: tuple[HistoryPoint, ...], width: int = 640, height: in
         )
     # Stacked areas: each status is a band on top of the ones before it, so equal counts never hide a line.
     below = [0] * len(points)
-    for row, status in enumerate(STATUS_COLOURS):
+    for status in STATUS_COLOURS:
         above = [base + point.counts.get(status) for base, point in zip(below, points, strict=True)]
         upper = [f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(above)]
         lower = [f"{x(i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(below)))]
@@ -93,11 +97,6 @@ def history_lines(points: tuple[HistoryPoint, ...], width: int = 640, height: in
             f'<polygon points="{" ".join(upper + lower)}" style="fill:{colour};fill-opacity:0.85;stroke:none"/>'
         )
         below = above
-        last = points[-1].counts.get(status)
-        legend_y = pad_top + 14 + row * 20
-        parts.append(
-            f'<rect x="{pad_left + plot_w + 14}" y="{legend_y - 10}" width="12" height="12" style="fill:{colour}"/>'
-            f'<text x="{pad_left + plot_w + 30}" y="{legend_y}" class="rd-chart-text">{last} {status}</text>'
-        )
     parts.append("</svg>")
+    parts.append(legend([(status, points[-1].counts.get(status)) for status in STATUS_COLOURS]))
     return Markup('\n<div class="rd-chart-box">' + "".join(parts) + "</div>\n")
