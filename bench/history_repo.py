@@ -6,7 +6,7 @@ latest ``observed`` day of its slice, so every commit's statuses are real.
 
 Command line::
 
-    python -m bench.history_repo {small,medium,large} OUTDIR [--commits N] [--seed N]
+    python -m bench.history_repo {small,medium,large,stores} OUTDIR [--commits N] [--seed N]
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.synthetic import write_catalog
+from bench.synthetic import PRESETS, write_catalog
 
 
 def _observed_day(path: Path) -> str:
@@ -78,7 +78,7 @@ def make_history_repo(out: Path, size: str = "medium", commits: int = 300, seed:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("size", choices=("small", "medium", "large"))
+    parser.add_argument("size", choices=sorted(PRESETS))
     parser.add_argument("out", type=Path)
     parser.add_argument("--commits", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)

@@ -252,15 +252,54 @@ def commit_info(root: Path, revision: str) -> Commit:
 # ------------------------------------------------------------------ reading a revision
 
 
+_PREFETCH_BATCH = 256
+"""Object ids written to ``cat-file`` at once: their 10 KiB stay within a pipe's buffer, so that
+git never waits on a full output pipe while this process still writes ids."""
+
+
 @dataclass
 class Blobs:
     """A long-running ``git cat-file --batch`` that reads objects by id."""
 
     root: Path
     _proc: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    _ready: dict[str, bytes | int] = field(default_factory=dict, init=False)
+    """Prefetched objects: the content, or the size of one over the prefetch's limit."""
 
     def read(self, blob: str, limit: int | None = None) -> bytes:
         """The object's content; :class:`TooLarge` (content skipped) when over ``limit``."""
+        ready = self._ready.pop(blob, None)
+        if isinstance(ready, bytes):
+            if limit is not None and len(ready) > limit:
+                raise TooLarge(len(ready))
+            return ready
+        if isinstance(ready, int) and limit is not None and ready > limit:
+            raise TooLarge(ready)
+        stdin, stdout = self._pipes()
+        stdin.write(blob.encode("ascii") + b"\n")
+        stdin.flush()
+        return self._answer(stdout, blob, limit)
+
+    def prefetch(self, blobs: list[str], limit: int) -> None:
+        """Ask for many objects at once (one exchange with git instead of one each); each is kept
+        until :meth:`read` takes it, when it is at most ``limit`` bytes."""
+        wanted = [blob for blob in dict.fromkeys(blobs) if blob not in self._ready]
+        if not wanted:
+            return
+        stdin, stdout = self._pipes()
+        for start in range(0, len(wanted), _PREFETCH_BATCH):
+            batch = wanted[start : start + _PREFETCH_BATCH]
+            stdin.write(b"".join(blob.encode("ascii") + b"\n" for blob in batch))
+            stdin.flush()
+            for blob in batch:
+                try:
+                    self._ready[blob] = self._answer(stdout, blob, limit)
+                except TooLarge as exc:
+                    self._ready[blob] = exc.size
+                except GitError:
+                    continue  # "missing": one line, so the next answer follows; read() says it again
+
+    def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
         if self._proc is None:
             self._proc = subprocess.Popen(
                 ["git", "-C", str(self.root), "cat-file", "--batch"],
@@ -270,8 +309,11 @@ class Blobs:
         stdin: IO[bytes] | None = self._proc.stdin
         stdout: IO[bytes] | None = self._proc.stdout
         assert stdin is not None and stdout is not None
-        stdin.write(blob.encode("ascii") + b"\n")
-        stdin.flush()
+        return stdin, stdout
+
+    @staticmethod
+    def _answer(stdout: IO[bytes], blob: str, limit: int | None) -> bytes:
+        """Read git's answer for ``blob``: its content, or :class:`TooLarge` (skipped) over ``limit``."""
         header = stdout.readline().split()
         if len(header) != 3:
             raise GitError(f"git cat-file: cannot read object {blob}")
@@ -332,8 +374,12 @@ class GitTree:
         tree.apply(changes)
         return tree
 
-    def apply(self, changes: list[Change]) -> None:
+    def apply(self, changes: list[Change]) -> set[str]:
+        """Move to the next commit; returns the evidence ids (record file stems) it adds."""
+        before: dict[str, bool] = {}
         for change in changes:
+            if _is_record(change.rel):
+                before.setdefault(_stem(change.rel), _stem(change.rel) in self._evidence)
             if change.status == "D":
                 self._remove(change.rel)
             else:
@@ -345,6 +391,7 @@ class GitTree:
                     "link" if change.mode == "120000" else "file" if change.mode.startswith("100") else "other"
                 )
                 self._add(Entry(change.rel, kind, change.blob))
+        return {stem for stem, present in before.items() if not present and stem in self._evidence}
 
     def _add(self, entry: Entry) -> None:
         self._entries[entry.rel] = entry
@@ -389,6 +436,14 @@ class GitTree:
     def read(self, entry: Entry, limit: int) -> bytes:
         assert entry.blob is not None
         return self._blobs.read(entry.blob, limit)
+
+    def prefetch(self, entries: list[Entry], limit: int) -> None:
+        """Ask git for the content of these file entries at once (see :meth:`Blobs.prefetch`)."""
+        self._blobs.prefetch([entry.blob for entry in entries if entry.kind == "file" and entry.blob], limit)
+
+    def yaml_files(self) -> list[Entry]:
+        """Every ``.yaml`` file entry (records are among them)."""
+        return [entry for rel, entry in self._entries.items() if entry.kind == "file" and rel.endswith(".yaml")]
 
     def evidence_ids(self) -> set[str]:
         """Ids (file stems) of the evidence record files in this revision."""

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .asof import format_moment
-from .engine.checks import CheckCache
-from .engine.status import derive
+from .engine.incremental import StatusTracker
 from .errors import Problem, ValidationFailed
-from .git import Blobs, Commit, GitTree, first_parent_log, unavailable_reason
-from .records.loader import ParseCache, load_tree
+from .git import Blobs, Change, Commit, GitTree, first_parent_log, unavailable_reason
+from .records.catalog import Catalog
+from .records.loader import ParseCache, extend_catalog, extendable, load_tree
+from .records.tree import Entry
+from .records.yamlstrict import MAX_FILE_BYTES
 from .textsafe import plural, terminal_text
 
 
@@ -71,37 +73,71 @@ def compute_history(root: Path, as_of: dt.datetime | None = None) -> History:
     if reason is not None:
         return History(available=False, reason=reason)
     history = History(available=True)
-    cache = ParseCache()
-    checks = CheckCache()
-    previous_ids: set[str] = set()
+    walk = _Walk(root, dt.datetime.now(dt.UTC))
     last_valid: Point | None = None
     with Blobs(root) as blobs:
         tree = GitTree(blobs)
         for commit, changes in first_parent_log(root):
             if as_of is not None and commit.time > as_of:
                 break
-            tree.apply(changes)
-            ids = tree.evidence_ids() if any(c.rel.startswith("evidence/") for c in changes) else previous_ids
-            added = tuple(sorted(ids - previous_ids))
-            previous_ids = ids
+            added = tuple(sorted(tree.apply(changes)))
             for evidence_id in added:
                 history.added_by.setdefault(evidence_id, commit)
-            try:
-                catalog = load_tree(tree, root, cache=cache)
-            except ValidationFailed as exc:
-                history.points.append(Point(commit, {}, {}, added, tuple(exc.problems)))
-                continue
-            derived = derive(catalog, commit.time, checks)
-            point = Point(
-                commit,
-                {gate_id: state.status for gate_id, state in derived.gates.items()},
-                {wave_id: state.status for wave_id, state in derived.waves.items()},
-                added,
-            )
+            point = walk.point(tree, commit, changes, added)
             history.points.append(point)
-            history.transitions.extend(_transitions(last_valid, point))
-            last_valid = point
+            if not point.gap:
+                history.transitions.extend(_transitions(last_valid, point))
+                last_valid = point
     return history
+
+
+class _Walk:
+    """Computes the points of one walk through the history, each from the one before: a commit
+    that only adds evidence extends the last catalog (the rest load the tree whole, each file
+    parsed once per blob), and the statuses follow what changed (:class:`StatusTracker`)."""
+
+    def __init__(self, root: Path, now: dt.datetime) -> None:
+        self.root = root
+        self.now = now
+        """The real present, for every load (records observed after it are typos)."""
+        self.parsed = ParseCache()
+        self.tracker = StatusTracker()
+        self.catalog: Catalog | None = None
+        """The catalog of the tree as of the last point computed, when it validated and may be extended."""
+
+    def skip(self) -> None:
+        """The tree moved on without a point computed here: the next one loads it whole."""
+        self.catalog = None
+
+    def point(self, tree: GitTree, commit: Commit, changes: list[Change], added: tuple[str, ...]) -> Point:
+        catalog: Catalog | None = None
+        evidence: list[str] | None = None
+        if self.catalog is not None and all(change.status == "A" for change in changes):
+            self._prefetch(tree, [entry for change in changes if (entry := tree.entry(change.rel)) is not None])
+            extended = extend_catalog(
+                self.catalog, tree, [change.rel for change in changes], now=self.now, cache=self.parsed
+            )
+            if extended is not None:
+                catalog, evidence = extended
+        if catalog is None:
+            self.catalog = None
+            self._prefetch(tree, tree.yaml_files())
+            try:
+                catalog = load_tree(tree, self.root, now=self.now, cache=self.parsed)
+            except ValidationFailed as exc:
+                return Point(commit, {}, {}, added, tuple(exc.problems))
+        self.catalog = catalog if evidence is not None or extendable(catalog) else None
+        statuses = self.tracker.advance(catalog, commit.time, evidence=evidence)
+        gates: dict[str, str] = dict(statuses.gates)
+        waves: dict[str, str] = dict(statuses.waves)
+        return Point(commit, gates, waves, added)
+
+    def _prefetch(self, tree: GitTree, entries: list[Entry]) -> None:
+        """Ask git at once for the YAML files about to be parsed (those not parsed before)."""
+        files = self.parsed.files
+        tree.prefetch(
+            [e for e in entries if e.rel.endswith(".yaml") and (e.blob or "", e.rel) not in files], MAX_FILE_BYTES
+        )
 
 
 def _transitions(before: Point | None, after: Point) -> list[Transition]:
