@@ -217,9 +217,11 @@ def parse_log(out: bytes, prefix: str = "") -> list[tuple[Commit, list[Change]]]
     return result
 
 
-def first_parent_log(root: Path) -> list[tuple[Commit, list[Change]]]:
-    """First-parent commits that changed data/ or evidence/, oldest first, with their changes."""
-    prefix = show_prefix(root)
+def first_parent_log(root: Path, prefix: str | None = None) -> list[tuple[Commit, list[Change]]]:
+    """First-parent commits that changed data/ or evidence/, oldest first, with their changes
+    (``prefix``: :func:`show_prefix`, when the caller knows it)."""
+    if prefix is None:
+        prefix = show_prefix(root)
     out = _git_bytes(
         root,
         "log",

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .asof import format_moment
+from .cache import HistoryCache, StoredPoint, stored_point
 from .engine.incremental import StatusTracker
 from .errors import Problem, ValidationFailed
-from .git import Blobs, Change, Commit, GitTree, first_parent_log, unavailable_reason
+from .git import Blobs, Change, Commit, GitTree, first_parent_log, show_prefix, unavailable_reason
 from .records.catalog import Catalog
 from .records.loader import ParseCache, extend_catalog, extendable, load_tree
+from .records.models import Evidence, observed_moment
 from .records.tree import Entry
 from .records.yamlstrict import MAX_FILE_BYTES
 from .textsafe import plural, terminal_text
@@ -65,29 +67,57 @@ class History:
     transitions: list[Transition] = field(default_factory=list)
     added_by: dict[str, Commit] = field(default_factory=dict)
     """Evidence id -> the commit that added it."""
+    computed: int = 0
+    """How many points this run computed (the others came from the cache)."""
 
 
-def compute_history(root: Path, as_of: dt.datetime | None = None) -> History:
-    """Every point and transition of the first-parent history, up to ``as_of``."""
+def compute_history(
+    root: Path,
+    as_of: dt.datetime | None = None,
+    *,
+    cache: HistoryCache | None = None,
+    now: dt.datetime | None = None,
+) -> History:
+    """Every point and transition of the first-parent history, up to ``as_of``.
+
+    With a ``cache``, points computed by an earlier run are taken from it, and what this run
+    computed is kept in it (:mod:`generator.cache`): the answer is the same either way.
+    ``now`` is the real present (default: now), after which no record may have been observed."""
     reason = unavailable_reason(root)
     if reason is not None:
         return History(available=False, reason=reason)
     history = History(available=True)
-    walk = _Walk(root, dt.datetime.now(dt.UTC))
+    now = now or dt.datetime.now(dt.UTC)
+    prefix = show_prefix(root)
+    stored = cache.points(prefix, now) if cache is not None else {}
+    keep: dict[str, StoredPoint] = {}
+    walk = _Walk(root, now, cache)
     last_valid: Point | None = None
     with Blobs(root) as blobs:
         tree = GitTree(blobs)
-        for commit, changes in first_parent_log(root):
+        for commit, changes in first_parent_log(root, prefix):
             if as_of is not None and commit.time > as_of:
                 break
             added = tuple(sorted(tree.apply(changes)))
             for evidence_id in added:
                 history.added_by.setdefault(evidence_id, commit)
-            point = walk.point(tree, commit, changes, added)
+            found = stored.get(commit.sha)
+            if found is not None:
+                walk.skip()
+                point = Point(commit, dict(found.gates), dict(found.waves), added, found.problem_list())
+            else:
+                point = walk.point(tree, commit, changes, added)
+                history.computed += 1
+                found = stored_point(point.gates, point.waves, point.problems, walk.holds_until)
+            if found is not None:
+                keep[commit.sha] = found
             history.points.append(point)
             if not point.gap:
                 history.transitions.extend(_transitions(last_valid, point))
                 last_valid = point
+        if cache is not None and history.computed:
+            cache.save_points(prefix, now, keep)
+            cache.save_files(now, walk.parsed, tree.yaml_files())
     return history
 
 
@@ -96,20 +126,25 @@ class _Walk:
     that only adds evidence extends the last catalog (the rest load the tree whole, each file
     parsed once per blob), and the statuses follow what changed (:class:`StatusTracker`)."""
 
-    def __init__(self, root: Path, now: dt.datetime) -> None:
+    def __init__(self, root: Path, now: dt.datetime, cache: HistoryCache | None) -> None:
         self.root = root
         self.now = now
         """The real present, for every load (records observed after it are typos)."""
+        self.cache = cache
         self.parsed = ParseCache()
         self.tracker = StatusTracker()
         self.catalog: Catalog | None = None
         """The catalog of the tree as of the last point computed, when it validated and may be extended."""
+        self.holds_until: dt.datetime | None = None
+        """For the last point computed, a gap: when the first record observed after the present is
+        reached (the point then holds no longer: that record stops being a problem)."""
 
     def skip(self) -> None:
         """The tree moved on without a point computed here: the next one loads it whole."""
         self.catalog = None
 
     def point(self, tree: GitTree, commit: Commit, changes: list[Change], added: tuple[str, ...]) -> Point:
+        self.holds_until = None
         catalog: Catalog | None = None
         evidence: list[str] | None = None
         if self.catalog is not None and all(change.status == "A" for change in changes):
@@ -121,10 +156,14 @@ class _Walk:
                 catalog, evidence = extended
         if catalog is None:
             self.catalog = None
+            if self.cache is not None:
+                self.cache.restore_files(self.parsed)
+                self.cache = None  # once
             self._prefetch(tree, tree.yaml_files())
             try:
                 catalog = load_tree(tree, self.root, now=self.now, cache=self.parsed)
             except ValidationFailed as exc:
+                self.holds_until = self._first_observed_later(tree)
                 return Point(commit, {}, {}, added, tuple(exc.problems))
         self.catalog = catalog if evidence is not None or extendable(catalog) else None
         statuses = self.tracker.advance(catalog, commit.time, evidence=evidence)
@@ -138,6 +177,17 @@ class _Walk:
         tree.prefetch(
             [e for e in entries if e.rel.endswith(".yaml") and (e.blob or "", e.rel) not in files], MAX_FILE_BYTES
         )
+
+    def _first_observed_later(self, tree: GitTree) -> dt.datetime | None:
+        """The earliest moment after the present at which a record of ``tree`` was observed."""
+        later = [
+            moment
+            for entry in tree.yaml_files()
+            if (result := self.parsed.files.get((entry.blob or "", entry.rel))) is not None
+            for record, _ in result.records
+            if isinstance(record, Evidence) and (moment := observed_moment(record.observed)) > self.now
+        ]
+        return min(later, default=None)
 
 
 def _transitions(before: Point | None, after: Point) -> list[Transition]:

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import HistoryCache
 from .diff import compute_diff
 from .engine.status import Derived, derive
 from .git import head_commit
@@ -31,18 +32,26 @@ class Model:
     """The git history of statuses (``None``: not computed)."""
 
 
-def build_model(root: Path, as_of: dt.datetime, *, history: bool = True, history_off: str | None = None) -> Model:
+def build_model(
+    root: Path,
+    as_of: dt.datetime,
+    *,
+    history: bool = True,
+    history_off: str | None = None,
+    cache: HistoryCache | None = None,
+) -> Model:
     """Load and validate the records under ``root``, derive every status as of ``as_of``, read the history.
 
     The history ends at ``as_of`` too. ``history=False`` leaves it out: the
     model holds none, or, with ``history_off``, one that is unavailable for
-    that reason (what the site then says). Raises :class:`ValidationFailed`
-    with every problem when the records do not validate.
+    that reason (what the site then says). ``cache``: the history's cache
+    (:mod:`generator.cache`; it saves work, never changes an answer). Raises
+    :class:`ValidationFailed` with every problem when the records do not validate.
     """
     catalog = load_catalog(root)
     derived = derive(catalog, as_of)
     if history:
-        past: History | None = compute_history(root, as_of)
+        past: History | None = compute_history(root, as_of, cache=cache)
     elif history_off is not None:
         past = History(available=False, reason=history_off)
     else:

@@ -16,11 +16,14 @@ import traceback
 from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import ReadinessError, ValidationFailed
+
+if TYPE_CHECKING:
+    from ..cache import HistoryCache
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -174,3 +177,13 @@ config_file_option = click.option(
     default=None,
     help="MkDocs configuration (default: ROOT/mkdocs.yml).",
 )
+
+
+# ------------------------------------------------------------------ the history's cache
+
+
+def history_cache() -> HistoryCache | None:
+    """The history cache of ``--root`` (``READINESS_CACHE_DIR``, else ROOT/.cache/readiness; ``off``: none)."""
+    from ..cache import open_cache
+
+    return open_cache(root(), os.environ)

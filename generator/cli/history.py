@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import as_of_moment, as_of_option, echo, field, report_errors, root
+from .common import as_of_moment, as_of_option, echo, field, history_cache, report_errors, root
 
 
 @click.command()
@@ -16,7 +16,7 @@ def history(as_of: str | None, as_json: bool) -> None:
     from ..history import compute_history, history_document, history_lines
     from ..textsafe import json_text
 
-    result = compute_history(root(), as_of_moment(as_of))
+    result = compute_history(root(), as_of_moment(as_of), cache=history_cache())
     if as_json:
         echo(json_text(history_document(result)))
         return

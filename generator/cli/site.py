@@ -13,6 +13,7 @@ from .common import (
     directory_option,
     echo,
     field,
+    history_cache,
     log_to_terminal,
     report_errors,
     root,
@@ -42,7 +43,7 @@ def render(as_of: str | None, out: Path) -> None:
     from .. import pipeline
 
     where = root()
-    rendered = pipeline.render(where, pipeline.build_model(where, as_of_moment(as_of)))
+    rendered = pipeline.render(where, pipeline.build_model(where, as_of_moment(as_of), cache=history_cache()))
     pipeline.write(rendered, out)
     echo(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} other files into {field(out)}")
 

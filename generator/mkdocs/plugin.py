@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..asof import format_moment, resolve_as_of
+from ..cache import open_cache
 from ..errors import ReadinessError, ValidationFailed
 from ..git import GitError
 from ..pipeline import build_model, render
@@ -91,7 +92,8 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         root = self._root(config)
         try:
             as_of = resolve_as_of(self.config.as_of or os.environ.get("READINESS_AS_OF"), os.environ)
-            model = build_model(root, as_of, history=self.config.history, history_off=HISTORY_OFF)
+            cache = open_cache(root, os.environ) if self.config.history else None
+            model = build_model(root, as_of, history=self.config.history, history_off=HISTORY_OFF, cache=cache)
         except ValidationFailed as exc:
             raise PluginError("invalid records:\n" + "\n".join(str(p) for p in exc.problems)) from None
         except GitError:

@@ -1,0 +1,264 @@
+"""The history's cache: what a walk through the history computed, kept for the next run.
+
+A point (the statuses as of one commit, or the problems that made it a gap) is a function of
+its commit (the tree, read from git, and the committer time), of the generator, and of the
+real present only through records observed after it (a typo the loader refuses). So the
+cache keeps:
+
+- ``points.json``: every point of the last walk, by commit id, under the generator's
+  fingerprint (:func:`fingerprint`) and the catalog's place in the repository; a gap caused
+  by a record observed after the present says until when it holds;
+- ``files.json``: what each record file of the last commit walked held (by blob id and path;
+  :mod:`generator.records.loader.stored`), so that the next walk loads its first new commit
+  without parsing the files it already knows.
+
+Where: ``READINESS_CACHE_DIR`` (a path, relative to the root; ``off`` for none), else
+``ROOT/.cache/readiness``, which ignores itself in git. A file that cannot be read, does not
+validate (unknown fields, a status that is none, a record its model refuses), or was written
+by another generator or by a clock later than this one is ignored: the walk computes what it
+needs and writes the cache again. The cache never changes an answer; it only saves work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pydantic
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+
+from . import __version__
+from .errors import Problem
+from .records.loader import ParseCache
+from .records.loader.stored import StoredFile, restore, store
+from .records.models import GateId, GateStatus, Slug, WaveStatus
+from .records.tree import Entry
+
+CACHE_ENV = "READINESS_CACHE_DIR"
+DEFAULT_DIR = ".cache/readiness"
+OFF = "off"
+FORMAT = 1
+
+Sha = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")]
+Moment = Annotated[str, StringConstraints(max_length=40)]
+"""A UTC moment as ISO text (parsed after validation)."""
+
+
+def cache_dir(root: Path, environ: Mapping[str, str]) -> Path | None:
+    """Where the history cache of the catalog at ``root`` lives (``None``: turned off)."""
+    value = environ.get(CACHE_ENV)
+    if value is None or not value.strip():
+        return root / DEFAULT_DIR
+    if value.strip().lower() == OFF:
+        return None
+    return root / value
+
+
+def fingerprint() -> str:
+    """What, besides a commit, decides its point: the generator's version and code (a digest of
+    its source, so that a changed checkout never reads an older one's cache) and the versions of
+    the libraries that read and validate records."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return (
+        f"readiness {__version__} {digest.hexdigest()[:20]}; pydantic {pydantic.VERSION}; "
+        f"pyyaml {yaml.__version__}; python {python}"
+    )
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class StoredProblem(_Strict):
+    path: str
+    line: Annotated[int, Field(ge=0)]
+    column: Annotated[int, Field(ge=0)]
+    message: str
+
+
+class StoredPoint(_Strict):
+    """One point: statuses, or the problems of a gap."""
+
+    gates: dict[GateId, GateStatus] = {}
+    waves: dict[Slug, WaveStatus] = {}
+    problems: list[StoredProblem] = []
+    holds_until: Moment | None = None
+    """A gap caused by records observed after the present holds until the first of them."""
+
+    def problem_list(self) -> tuple[Problem, ...]:
+        return tuple(Problem(p.path, p.line, p.column, p.message) for p in self.problems)
+
+
+class _Header(_Strict):
+    """The first line of a cache file: what the rest was computed by and for, and its digest."""
+
+    format: Literal[1]
+    generator: str
+    written: Moment
+    scope: str
+    """The catalog's place in the repository (for points; ``""`` for parse results)."""
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    """Of the rest of the file, byte for byte: a file cut short or changed is not read."""
+
+
+_POINTS: TypeAdapter[dict[str, StoredPoint]] = TypeAdapter(dict[Sha, StoredPoint])
+_FILES: TypeAdapter[list[StoredFile]] = TypeAdapter(list[StoredFile])
+
+
+class HistoryCache:
+    """The cache in one directory (see the module's docstring)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._fingerprint: str | None = None
+        self._files: dict[tuple[str, str], dict[str, Any]] = {}
+        """Stored files read in this run, by (blob, path): written again as they were read."""
+
+    @property
+    def generator(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint()
+        return self._fingerprint
+
+    # ------------------------------------------------------------------ points
+
+    def points(self, prefix: str, now: dt.datetime) -> dict[str, StoredPoint]:
+        """The stored points that hold now (none when the file is missing, stale or corrupt)."""
+        data = self._read("points.json", prefix, now)
+        try:
+            found = _POINTS.validate_python(data) if data is not None else {}
+            return {
+                sha: point
+                for sha, point in found.items()
+                if point.holds_until is None or now < _moment(point.holds_until)
+            }
+        except ValueError:
+            return {}
+
+    def save_points(self, prefix: str, now: dt.datetime, points: Mapping[str, StoredPoint]) -> None:
+        self._write(
+            "points.json", prefix, now, {sha: point.model_dump(exclude_defaults=True) for sha, point in points.items()}
+        )
+
+    # ------------------------------------------------------------------ parse results
+
+    def restore_files(self, parsed: ParseCache) -> None:
+        """Put the stored parse results into ``parsed`` (each file whose records validate again)."""
+        data = self._read("files.json", "", dt.datetime.now(dt.UTC))
+        try:
+            found = _FILES.validate_python(data) if data is not None else []
+        except ValueError:
+            return
+        for stored, as_read in zip(found, data or (), strict=True):
+            result = restore(stored)
+            if result is not None:
+                key = (stored.blob, stored.path)
+                parsed.files.setdefault(key, result)
+                self._files[key] = as_read
+
+    def save_files(self, now: dt.datetime, parsed: ParseCache, entries: list[Entry]) -> None:
+        """Keep the clean parse results of the files ``entries`` (those of the last commit walked)."""
+        files: list[dict[str, Any]] = []
+        for entry in sorted(entries, key=lambda e: e.rel):
+            if entry.blob is None:
+                continue
+            key = (entry.blob, entry.rel)
+            kept = self._files.get(key)
+            if kept is None:
+                result = parsed.files.get(key)
+                stored = store(entry.blob, entry.rel, result) if result is not None else None
+                kept = stored.model_dump() if stored is not None else None
+            if kept is not None:
+                files.append(kept)
+        self._write("files.json", "", now, files)
+
+    # ------------------------------------------------------------------ the files
+
+    def _read(self, name: str, scope: str, now: dt.datetime) -> Any:
+        """The JSON value a file holds; ``None`` when it is missing, cut short or changed, for
+        another generator or scope, or written later than ``now``."""
+        try:
+            head, _, body = (self.directory / name).read_bytes().partition(b"\n")
+            header = _Header.model_validate_json(head)
+            if (
+                header.generator != self.generator
+                or header.scope != scope
+                or now < _moment(header.written)
+                or hashlib.sha256(body).hexdigest() != header.sha256
+            ):
+                return None
+            return json.loads(body)
+        except (OSError, ValueError):  # pydantic's ValidationError and JSON's errors are ValueErrors
+            return None
+
+    def _write(self, name: str, scope: str, now: dt.datetime, value: object) -> None:
+        """Write atomically (a reader sees the old file or the new one); failing to write is not an error."""
+        body = json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        header = {
+            "format": FORMAT,
+            "generator": self.generator,
+            "written": now.isoformat(),
+            "scope": scope,
+            "sha256": hashlib.sha256(body).hexdigest(),
+        }
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# The readiness history cache (docs/guide/serving.md): never committed.\n*\n")
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=self.directory)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n" + body)
+                os.replace(temporary, self.directory / name)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass
+
+
+def open_cache(root: Path, environ: Mapping[str, str]) -> HistoryCache | None:
+    """The history cache of the catalog at ``root``, where ``environ`` says (``None``: turned off)."""
+    directory = cache_dir(root, environ)
+    return HistoryCache(directory) if directory is not None else None
+
+
+def _moment(text: str) -> dt.datetime:
+    """A stored moment (``ValueError`` when it is none, or has no time zone)."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("a stored moment without a time zone")
+    return moment
+
+
+def stored_point(
+    gates: Mapping[str, str], waves: Mapping[str, str], problems: tuple[Problem, ...], holds_until: dt.datetime | None
+) -> StoredPoint | None:
+    """A point in its stored form (``None`` when it has something a stored point cannot hold)."""
+    try:
+        return StoredPoint.model_validate(
+            {
+                "gates": dict(gates),
+                "waves": dict(waves),
+                "problems": [
+                    {"path": p.path, "line": p.line, "column": p.column, "message": p.message} for p in problems
+                ],
+                "holds_until": holds_until.isoformat() if holds_until is not None else None,
+            }
+        )
+    except ValidationError:
+        return None
