@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 from . import __version__
 from .errors import Problem
 from .records.loader import ParseCache
-from .records.loader.stored import StoredFile, restore, store
+from .records.loader.stored import StoredFile, restore, store, stored_model
 from .records.models import GateId, GateStatus, Slug, WaveStatus
 from .records.tree import Entry
 
@@ -46,6 +46,10 @@ CACHE_ENV = "READINESS_CACHE_DIR"
 DEFAULT_DIR = ".cache/readiness"
 OFF = "off"
 FORMAT = 1
+_FILES_MISSING = 32
+"""Files of the last commit the stored parse results may lack before they are written again."""
+_FILES_STALE = 256
+"""Stored parse results of files no longer there that may be kept before they are written again."""
 
 Sha = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")]
 Moment = Annotated[str, StringConstraints(max_length=40)]
@@ -94,6 +98,8 @@ class StoredPoint(_Strict):
 
     gates: dict[GateId, GateStatus] = {}
     waves: dict[Slug, WaveStatus] = {}
+    added: list[Slug] = []
+    """The evidence ids its commit added."""
     problems: list[StoredProblem] = []
     holds_until: Moment | None = None
     """A gap caused by records observed after the present holds until the first of them."""
@@ -170,19 +176,25 @@ class HistoryCache:
                 self._files[key] = as_read
 
     def save_files(self, now: dt.datetime, parsed: ParseCache, entries: list[Entry]) -> None:
-        """Keep the clean parse results of the files ``entries`` (those of the last commit walked)."""
+        """Keep the clean parse results of the files ``entries`` (those of the last commit walked).
+
+        The file is not written again while it holds all but a few of them (and few others): a
+        run after one new commit then parses that commit's files, and writes nothing here."""
+        keys = [(entry.blob, entry.rel) for entry in sorted(entries, key=lambda e: e.rel) if entry.blob is not None]
+        kept = self._files
+        present = sum(1 for key in keys if key in kept)
+        missing = sum(1 for key in keys if key not in kept and stored_model(key[1]) is not None)
+        if kept and missing <= _FILES_MISSING and len(kept) - present <= _FILES_STALE:
+            return
         files: list[dict[str, Any]] = []
-        for entry in sorted(entries, key=lambda e: e.rel):
-            if entry.blob is None:
-                continue
-            key = (entry.blob, entry.rel)
-            kept = self._files.get(key)
-            if kept is None:
-                result = parsed.files.get(key)
-                stored = store(entry.blob, entry.rel, result) if result is not None else None
-                kept = stored.model_dump() if stored is not None else None
-            if kept is not None:
-                files.append(kept)
+        for blob, rel in keys:
+            as_read = kept.get((blob, rel))
+            if as_read is None:
+                result = parsed.files.get((blob, rel))
+                stored = store(blob, rel, result) if result is not None else None
+                as_read = stored.model_dump() if stored is not None else None
+            if as_read is not None:
+                files.append(as_read)
         self._write("files.json", "", now, files)
 
     # ------------------------------------------------------------------ the files
@@ -246,7 +258,11 @@ def _moment(text: str) -> dt.datetime:
 
 
 def stored_point(
-    gates: Mapping[str, str], waves: Mapping[str, str], problems: tuple[Problem, ...], holds_until: dt.datetime | None
+    gates: Mapping[str, str],
+    waves: Mapping[str, str],
+    added: tuple[str, ...],
+    problems: tuple[Problem, ...],
+    holds_until: dt.datetime | None,
 ) -> StoredPoint | None:
     """A point in its stored form (``None`` when it has something a stored point cannot hold)."""
     try:
@@ -254,6 +270,7 @@ def stored_point(
             {
                 "gates": dict(gates),
                 "waves": dict(waves),
+                "added": list(added),
                 "problems": [
                     {"path": p.path, "line": p.line, "column": p.column, "message": p.message} for p in problems
                 ],

@@ -217,24 +217,28 @@ def parse_log(out: bytes, prefix: str = "") -> list[tuple[Commit, list[Change]]]
     return result
 
 
-def first_parent_log(root: Path, prefix: str | None = None) -> list[tuple[Commit, list[Change]]]:
+def first_parent_log(
+    root: Path, prefix: str | None = None, *, since: str | None = None, changes: bool = True
+) -> list[tuple[Commit, list[Change]]]:
     """First-parent commits that changed data/ or evidence/, oldest first, with their changes
-    (``prefix``: :func:`show_prefix`, when the caller knows it)."""
+    (``prefix``: :func:`show_prefix`, when the caller knows it). ``since``: only the commits
+    after that one (a full sha from git); ``changes=False``: the commits alone (each with no
+    change listed), which git finds faster."""
+    if since is not None and not _SHA.fullmatch(since):
+        raise GitError(f"not a commit id: {since[:80]!r}")
     if prefix is None:
         prefix = show_prefix(root)
+    shown = ["--raw", "-r", "--no-renames", "--no-abbrev"] if changes else []
     out = _git_bytes(
         root,
         "log",
         "--first-parent",
         "--diff-merges=first-parent",
         "--reverse",
-        "--raw",
-        "-r",
-        "--no-renames",
-        "--no-abbrev",
+        *shown,
         "-z",
         f"--format={_FORMAT}",
-        "HEAD",
+        f"{since}..HEAD" if since is not None else "HEAD",
         "--",
         *ROOTS,
     )

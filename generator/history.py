@@ -14,6 +14,7 @@ history costs little more than the files that changed.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .engine.incremental import StatusTracker
 from .errors import Problem, ValidationFailed
 from .git import Blobs, Change, Commit, GitTree, first_parent_log, show_prefix, unavailable_reason
 from .records.catalog import Catalog
-from .records.loader import ParseCache, extend_catalog, extendable, load_tree
+from .records.loader import ParseCache, extend_catalog, extendable, load_tree, no_cyclic_gc
 from .records.models import Evidence, observed_moment
 from .records.tree import Entry
 from .records.yamlstrict import MAX_FILE_BYTES
@@ -93,24 +94,29 @@ def compute_history(
     keep: dict[str, StoredPoint] = {}
     walk = _Walk(root, now, cache)
     last_valid: Point | None = None
-    with Blobs(root) as blobs:
-        tree = GitTree(blobs)
-        for commit, changes in first_parent_log(root, prefix):
+    with no_cyclic_gc(), Blobs(root) as blobs:
+        log, tree = _log(root, prefix, as_of, stored, blobs)
+        for commit, changes in log:
             if as_of is not None and commit.time > as_of:
                 break
-            added = tuple(sorted(tree.apply(changes)))
-            for evidence_id in added:
-                history.added_by.setdefault(evidence_id, commit)
             found = stored.get(commit.sha)
+            if changes is not None:
+                added = tuple(sorted(tree.apply(changes)))
+            else:
+                assert found is not None, "only a commit whose point is stored comes without its changes"
+                added = tuple(found.added)
             if found is not None:
                 walk.skip()
                 point = Point(commit, dict(found.gates), dict(found.waves), added, found.problem_list())
             else:
+                assert changes is not None
                 point = walk.point(tree, commit, changes, added)
                 history.computed += 1
-                found = stored_point(point.gates, point.waves, point.problems, walk.holds_until)
+                found = stored_point(point.gates, point.waves, added, point.problems, walk.holds_until)
             if found is not None:
                 keep[commit.sha] = found
+            for evidence_id in added:
+                history.added_by.setdefault(evidence_id, commit)
             history.points.append(point)
             if not point.gap:
                 history.transitions.extend(_transitions(last_valid, point))
@@ -119,6 +125,33 @@ def compute_history(
             cache.save_points(prefix, now, keep)
             cache.save_files(now, walk.parsed, tree.yaml_files())
     return history
+
+
+def _log(
+    root: Path, prefix: str, as_of: dt.datetime | None, stored: dict[str, StoredPoint], blobs: Blobs
+) -> tuple[list[tuple[Commit, list[Change] | None]], GitTree]:
+    """The commits to walk, each with its changes, and the tree to move forward with them.
+
+    The commits whose points are stored, up to the first that is not, need no changes and no
+    tree (``None``): then the tree starts at the last of them, listed once, and only the
+    commits after it are read with their changes."""
+    full: list[tuple[Commit, list[Change] | None]]
+    if stored:
+        commits = [commit for commit, _ in first_parent_log(root, prefix, changes=False)]
+        if as_of is not None:
+            commits = list(itertools.takewhile(lambda c: c.time <= as_of, commits))
+        first = next((i for i, commit in enumerate(commits) if commit.sha not in stored), len(commits))
+        if first == len(commits):
+            return [(commit, None) for commit in commits], GitTree(blobs)
+        if first > 0:
+            since = commits[first - 1].sha
+            after = first_parent_log(root, prefix, since=since)
+            if [commit.sha for commit, _ in after] == [commit.sha for commit in commits[first:]]:
+                full = [(commit, None) for commit in commits[:first]]
+                full.extend(after)
+                return full, GitTree.at(root, since, blobs, prefix)
+    full = list(first_parent_log(root, prefix))
+    return full, GitTree(blobs)
 
 
 class _Walk:

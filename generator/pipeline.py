@@ -67,13 +67,14 @@ def render(
     version: str | None = None,
     previous_version: str | None = None,
     previous_commit: str | None = None,
+    cache: HistoryCache | None = None,
 ) -> Rendered:
     """Every generated page and file of the model (``root``: the checkout it was read from).
 
     With ``previous_commit`` (set when publishing a version) the home page shows
-    what changed since that commit.
+    what changed since that commit (reading the history's ``cache``).
     """
-    changes = compute_diff(root, previous_commit, None, model.derived.as_of) if previous_commit else None
+    changes = compute_diff(root, previous_commit, None, model.derived.as_of, cache=cache) if previous_commit else None
     info = SiteInfo(
         commit=head_commit(root),
         history=model.history,

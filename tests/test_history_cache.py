@@ -98,8 +98,9 @@ def _record_refused(files: object) -> object:
     assert isinstance(files, list)
     for item in files:
         for stored in item["records"]:
-            if "observed" in stored["record"]:
-                stored["record"]["observed"] = "yesterday"
+            fields = json.loads(stored["record"])
+            if "observed" in fields:
+                stored["record"] = json.dumps({**fields, "observed": "yesterday"})
     return files
 
 

@@ -113,6 +113,10 @@ def test_a_live_index_is_the_index_built_whole_after_every_change(seed: int) -> 
             aliases={"store": {"old-db": "db"}, "gate": {"OLD-G01": "T-G01"}},
         )
         assert live.index == build_index(current, as_of), f"seed {seed}, step {step}"
+        whole = LiveIndex.build(current, as_of)  # built in one go, it holds what the changes left
+        assert whole.index == live.index
+        for name in ("_pending", "_counted", "_superseders", "_about", "_latest", "_assessing", "_resolving"):
+            assert getattr(whole, name) == getattr(live, name), (name, seed, step)
         about, latest, assessments = _snapshot(live.index)
         assert {r for r in set(about) | set(before[0]) if about.get(r) != before[0].get(r)} <= refs
         assert {r for r, _ in set(latest) | set(before[1]) if latest.get((r, _)) != before[1].get((r, _))} <= refs

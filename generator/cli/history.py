@@ -47,7 +47,7 @@ def diff(base: str | None, head: str | None, fmt: str, fail_on_regression: bool,
     from ..diff import compute_diff, diff_document, diff_markdown
     from ..textsafe import json_text, plural
 
-    result = compute_diff(root(), base, head, as_of_moment(as_of))
+    result = compute_diff(root(), base, head, as_of_moment(as_of), cache=history_cache())
     if fmt == "json":
         echo(json_text(diff_document(result)))
     else:

@@ -127,6 +127,8 @@ class LiveIndex:
         """Record id -> the canonical refs it is about."""
         self._gates: dict[str, dict[str, GateStatus]] = {}
         """Record id -> canonical gate id -> the status it assesses."""
+        self._resolved: dict[str, str | None] = {}
+        """Ref as written -> the canonical ref (``None``: it names nothing)."""
         self._touched_refs: set[str] = set()
         self._touched_kinds: set[tuple[str, str]] = set()
         self._touched_gates: set[str] = set()
@@ -136,14 +138,64 @@ class LiveIndex:
         """The catalog of the next changes (ids and aliases resolve as in the one before)."""
         self._catalog = catalog
 
+    @classmethod
+    def build(cls, catalog: Catalog, as_of: dt.datetime) -> LiveIndex:
+        """The live index of every record of ``catalog``: what adding each gives, in two passes
+        over the records in order (the rules of :func:`build_index`)."""
+        live = cls(catalog, as_of)
+        index = live.index
+        keys: list[_Key] = []
+        for evidence_id, record in catalog.evidence.items():
+            keys.append(live._note(evidence_id, record))
+        keys.sort()
+        cut = bisect.bisect_right(keys, as_of, key=lambda key: key[0])
+        window, live._pending = keys[:cut], keys[cut:]
+        for key in window:
+            for target in live._records[key[1]].supersedes:
+                live._superseders.setdefault(target, []).append(key)
+        index.superseded_by = {target: [other for _, other in found] for target, found in live._superseders.items()}
+        for key in window:
+            evidence_id = key[1]
+            if evidence_id in live._superseders:
+                continue
+            record = live._records[evidence_id]
+            live._counted.append(key)
+            index.counted.append(evidence_id)
+            for ref in live._refs[evidence_id]:
+                live._about.setdefault(ref, []).append(key)
+                index.about.setdefault(ref, []).append(evidence_id)
+                live._latest.setdefault((ref, record.kind), []).append(key)
+            for gate_id in live._gates[evidence_id]:
+                live._assessing.setdefault(gate_id, []).append(key)
+            for target in record.resolves:
+                live._resolving.setdefault(target, []).append(key)
+        index.latest_kind = {pair: found[-1][1] for pair, found in live._latest.items()}
+        index.assessments = {
+            gate_id: Assessment(found[-1][1], live._gates[found[-1][1]][gate_id], found[-1][0])
+            for gate_id, found in live._assessing.items()
+        }
+        index.resolved_by = {target: [other for _, other in found] for target, found in live._resolving.items()}
+        return live
+
     def add(self, evidence_id: str, record: Evidence) -> None:
+        key = self._note(evidence_id, record)
+        if key[0] <= self.index.as_of:
+            self._enter(key)
+        else:
+            bisect.insort(self._pending, key)
+
+    def _note(self, evidence_id: str, record: Evidence) -> _Key:
+        """Remember a record: its moment, and the refs and gates it names, resolved."""
         moment = observed_moment(record.observed)
         self.index.moments[evidence_id] = moment
         self._records[evidence_id] = record
         refs: list[str] = []
         for ref in record.about:
-            resolved = self._catalog.resolve_ref(ref)
-            if resolved is not None and (key := f"{resolved[0]}:{resolved[1]}") not in refs:
+            key = self._resolved.get(ref, "")
+            if key == "":
+                resolved = self._catalog.resolve_ref(ref)
+                key = self._resolved[ref] = f"{resolved[0]}:{resolved[1]}" if resolved is not None else None
+            if key is not None and key not in refs:
                 refs.append(key)
         self._refs[evidence_id] = tuple(refs)
         gates: dict[str, GateStatus] = {}
@@ -152,10 +204,7 @@ class LiveIndex:
             if gate_id is not None:
                 gates[gate_id] = status
         self._gates[evidence_id] = gates
-        if moment <= self.index.as_of:
-            self._enter((moment, evidence_id))
-        else:
-            bisect.insort(self._pending, (moment, evidence_id))
+        return (moment, evidence_id)
 
     def remove(self, evidence_id: str) -> None:
         key = (self.index.moments[evidence_id], evidence_id)

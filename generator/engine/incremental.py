@@ -209,10 +209,7 @@ class StatusTracker:
                 {wave_id: state.status for wave_id, state in derived.waves.items()},
             )
         self._catalog, self._as_of = catalog, as_of
-        live = self._live = LiveIndex(catalog, as_of)
-        for evidence_id, record in _by_moment(catalog.evidence):
-            live.add(evidence_id, record)
-        live.take_touched()
+        self._live = LiveIndex.build(catalog, as_of)
         self._checks, self._states, self._stale = {}, {}, []
         self._select(catalog, set())
         for gate_id in self._order:
@@ -326,13 +323,6 @@ def _evidence_changes(
     if len(before) + new == len(after):
         return changed, []
     return changed, [evidence_id for evidence_id in before if evidence_id not in after]
-
-
-def _by_moment(evidence: dict[str, Evidence]) -> list[tuple[str, Evidence]]:
-    """The records oldest first (a live index then only appends)."""
-    from ..records.models import observed_moment
-
-    return sorted(evidence.items(), key=lambda item: (observed_moment(item[1].observed), item[0]))
 
 
 def _gate_order(catalog: Catalog) -> tuple[list[str], dict[str, list[str]]]:

@@ -110,6 +110,7 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
                 version=self.config.version or os.environ.get("MIKE_DOCS_VERSION") or None,
                 previous_version=self.config.previous_version,
                 previous_commit=self.config.previous_commit,
+                cache=cache,
             )
         except GitError:
             raise  # as above

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from .attachments import MAX_ATTACHMENT_BYTES, TEXT_ATTACHMENT_TYPES
 from .files import ParseCache
-from .load import extend_catalog, extendable, load_catalog, load_tree
+from .load import extend_catalog, extendable, load_catalog, load_tree, no_cyclic_gc
 from .messages import locate, validate_document
 
 __all__ = [
@@ -30,5 +30,6 @@ __all__ = [
     "load_catalog",
     "load_tree",
     "locate",
+    "no_cyclic_gc",
     "validate_document",
 ]

@@ -42,7 +42,7 @@ def load_catalog(root: Path, *, now: dt.datetime | None = None) -> Catalog:
 
 def load_tree(tree: Tree, root: Path, *, now: dt.datetime | None = None, cache: ParseCache | None = None) -> Catalog:
     """Load, validate and cross-check the records of any tree (the work tree or a revision)."""
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _load(tree, root, now or dt.datetime.now(dt.UTC), cache)
 
 
@@ -101,7 +101,7 @@ def extend_catalog(
 
 
 @contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """Loading makes hundreds of thousands of acyclic objects; the cyclic collector
     would walk them again and again for nothing. Reference counting still frees them."""
     enabled = gc.isenabled()

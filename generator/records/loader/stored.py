@@ -10,8 +10,7 @@ with its own rules: a stored record is never trusted more than the file it came 
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
@@ -29,8 +28,8 @@ class StoredRecord(BaseModel):
     loc: list[int]
     """Its place in a list file (``[index]``); ``[]`` for a file of one record."""
     label: Annotated[str, StringConstraints(max_length=64)] | None
-    record: dict[str, Any]
-    """Its fields as written (JSON values)."""
+    record: str
+    """Its fields as written, as JSON text (validated by the record's model straight from it)."""
 
 
 class StoredFile(BaseModel):
@@ -83,7 +82,7 @@ def store(blob: str, rel: str, result: FileResult) -> StoredFile | None:
         fields = _fields(record)
         again = _again(model, fields)
         if again is None or again != record or _fields(again) != fields:
-            return None  # kept only when it comes back equal, absent fields absent
+            return None  # kept only when it comes back equal, absent fields absent (nested ones too)
         records.append(StoredRecord(loc=[int(part) for part in place], label=origin.label, record=fields))
     try:
         return StoredFile(blob=blob, path=rel, records=records)
@@ -108,17 +107,16 @@ def restore(stored: StoredFile) -> FileResult | None:
     return result
 
 
-def _fields(record: Record) -> dict[str, Any]:
-    """A record's fields as written (those not written left out), as JSON values."""
-    fields: dict[str, Any] = json.loads(record.model_dump_json(exclude_unset=True, warnings=False))
-    return fields
+def _fields(record: Record) -> str:
+    """A record's fields as written (those not written left out), as JSON text."""
+    return record.model_dump_json(exclude_unset=True, warnings=False)
 
 
-def _again(model: type[Record], fields: dict[str, Any]) -> Record | None:
-    """``fields`` validated by ``model`` with the record rules (``None`` when they do not hold)."""
+def _again(model: type[Record], fields: str) -> Record | None:
+    """``fields`` (JSON text) validated by ``model`` with the record rules (``None`` when they do not hold)."""
     rules = CollectBreaches()
     try:
-        record = model.model_validate(fields, context=rules)
+        record = model.model_validate_json(fields, context=rules)
     except ValidationError:
         return None
     if rules.breaches:
