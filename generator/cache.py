@@ -12,11 +12,13 @@ cache keeps:
   :mod:`generator.records.loader.stored`), so that the next walk loads its first new commit
   without parsing the files it already knows.
 
-Where: ``READINESS_CACHE_DIR`` (a path, relative to the root; ``off`` for none), else
-``ROOT/.cache/readiness``, which ignores itself in git. A file that cannot be read, does not
-validate (unknown fields, a status that is none, a record its model refuses), or was written
-by another generator or by a clock later than this one is ignored: the walk computes what it
-needs and writes the cache again. The cache never changes an answer; it only saves work.
+Each file is a header line (format, generator, when written, scope, and the SHA-256 of the
+rest), then one JSON value. Where: ``READINESS_CACHE_DIR`` (a path, relative to the root;
+``off`` for none), else ``ROOT/.cache/readiness``, which ignores itself in git. A file that
+cannot be read, is cut short or changed, does not validate (unknown fields, a status that is
+none, a record its own model refuses), or was written by another generator, for another
+catalog or by a clock later than this one is ignored: the walk computes what it needs and
+writes the cache again. The cache never changes an answer; it only saves work.
 """
 
 from __future__ import annotations

@@ -7,8 +7,13 @@ do not validate (under today's models) is a gap: its problems are kept and the
 next valid commit is compared with the last valid one. Freshness that runs out
 between two commits is not a transition: each point is judged at its commit.
 
-Files are parsed and validated once per blob (``ParseCache``), so a long
-history costs little more than the files that changed.
+Each point is computed from the one before, in time proportional to what the
+commit changed: files are parsed and validated once per blob (``ParseCache``),
+a commit that only adds evidence records extends the last catalog
+(:func:`~generator.records.loader.extend_catalog`), and the statuses follow
+what changed (:class:`~generator.engine.incremental.StatusTracker`). With the
+history's cache (:mod:`generator.cache`), the points of commits computed by an
+earlier run are read, not computed.
 """
 
 from __future__ import annotations

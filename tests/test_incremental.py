@@ -8,6 +8,7 @@ commits that do not validate, clocks that go back, records committed before they
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import os
 import random
@@ -27,8 +28,9 @@ from generator.errors import ValidationFailed
 from generator.git import Blobs, GitTree, first_parent_log, show_prefix
 from generator.history import Point, compute_history
 from generator.records.catalog import Catalog
-from generator.records.loader import ParseCache, load_tree
+from generator.records.loader import ParseCache, extend_catalog, load_tree
 from generator.records.models import EVIDENCE_KINDS, Evidence, Gate
+from tests.conftest import MINIMAL
 from tests.test_units import catalog, record, service, store
 
 UTC = dt.UTC
@@ -414,3 +416,100 @@ def test_catalog_identity_is_what_the_tracker_compares(tmp_path: Path) -> None:
     first = tracker.advance(loaded, dt.datetime(2026, 7, 1, tzinfo=UTC))
     again = Catalog(**{name: getattr(loaded, name) for name in Catalog.__dataclass_fields__})
     assert tracker.advance(again, dt.datetime(2026, 7, 1, tzinfo=UTC)) == first
+
+
+# ------------------------------------------------------------------ a commit that adds files
+
+
+def _note(day: str = "2026-06-03", **more: str) -> str:
+    return f"observed: {day}\nkind: note\nsummary: A note\n" + "".join(
+        f"{key}: {value}\n" for key, value in more.items()
+    )
+
+
+TEXT = "attached\n"
+DIGEST = hashlib.sha256(TEXT.encode()).hexdigest()
+TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+ADDED: dict[str, dict[str, str]] = {
+    "a clean record": {"evidence/2026/b.yaml": _note(about="[store:svc-db]")},
+    "a record with its attachment": {
+        "evidence/files/2026/b.txt": TEXT,
+        "evidence/2026/b.yaml": _note(attachments=f"[{{path: files/2026/b.txt, sha256: {DIGEST}}}]"),
+    },
+    "a README beside the records": {"evidence/README.md": "# Evidence\n"},
+    "a dangling reference": {"evidence/2026/b.yaml": _note(about="[service:nope]")},
+    "an id taken in another folder": {"evidence/elsewhere/a.yaml": _note()},
+    "two new files with one id": {"evidence/x/b.yaml": _note(), "evidence/y/b.yaml": _note()},
+    "a possible secret": {"evidence/2026/b.yaml": _note(source=TOKEN)},
+    "a .yml file": {"evidence/2026/b.yml": _note()},
+    "a file name that is no id": {"evidence/2026/Bad_Name.yaml": _note()},
+    "a reserved id": {"evidence/2026/index.yaml": _note()},
+    "a folder with a hidden character": {"evidence/a\u200bb/b.yaml": _note()},
+    "a wrong digest": {
+        "evidence/files/2026/b.txt": TEXT + "changed\n",
+        "evidence/2026/b.yaml": _note(attachments=f"[{{path: files/2026/b.txt, sha256: {DIGEST}}}]"),
+    },
+    "an attachment that clashes by case": {
+        "evidence/files/2026/A.txt": TEXT,
+        "evidence/2026/b.yaml": _note(attachments=f"[{{path: files/2026/A.txt, sha256: {DIGEST}}}]"),
+    },
+    "observed after the present": {"evidence/2026/b.yaml": _note("2099-01-01")},
+    "resolving a record that is no risk": {"evidence/2026/b.yaml": _note(resolves="[a]")},
+    "superseding itself": {"evidence/2026/b.yaml": _note(supersedes="[b]")},
+    "a record rule broken": {
+        "evidence/2026/b.yaml": "observed: 2026-06-03\nkind: backup-verified\nsummary: x\nresult: fail\n"
+        "about: [store:svc-db]\nassess: {T-G01: ready}\n"
+    },
+    "a file that does not parse": {"evidence/2026/b.yaml": "observed: 2026-06-03\nsummary: [unclosed\n"},
+    "an empty file": {"evidence/2026/b.yaml": ""},
+}
+
+
+@pytest.mark.parametrize("case", sorted(ADDED))
+def test_a_commit_that_adds_files_is_what_loading_it_whole_gives(case: str, tmp_path: Path) -> None:
+    """Adding files takes the short way only when a whole load would find nothing to say:
+    whatever is wrong with an added file, the point is the one the whole load gives."""
+    from tests.test_history import Repo
+
+    repo = Repo(tmp_path / "repo")
+    first = {
+        **MINIMAL,
+        "evidence/2026/a.yaml": _note("2026-06-02", attachments=f"[{{path: files/2026/a.txt, sha256: {DIGEST}}}]"),
+        "evidence/files/2026/a.txt": TEXT,
+    }
+    repo.commit("2026-06-02", "catalog", first)
+    repo.commit("2026-06-04", case, ADDED[case])
+    rows = derived_whole(repo.root)
+    assert as_rows(compute_history(repo.root).points) == rows
+    clean = case in ("a clean record", "a record with its attachment", "a README beside the records")
+    assert bool(rows[-1][4]) is not clean, rows[-1][4]
+
+
+@pytest.mark.parametrize("case", sorted(ADDED))
+def test_only_a_clean_addition_extends_the_catalog(case: str, tmp_path: Path) -> None:
+    """The short way is taken for clean evidence records (with their attachments) and gives the
+    catalog a whole load gives; anything else is left to the whole load."""
+    from tests.test_history import Repo
+
+    repo = Repo(tmp_path / "repo")
+    first = {
+        **MINIMAL,
+        "evidence/2026/a.yaml": _note("2026-06-02", attachments=f"[{{path: files/2026/a.txt, sha256: {DIGEST}}}]"),
+        "evidence/files/2026/a.txt": TEXT,
+    }
+    repo.commit("2026-06-02", "catalog", first)
+    repo.commit("2026-06-04", case, ADDED[case])
+    (_, base), (_, changes) = first_parent_log(repo.root)
+    parsed = ParseCache()
+    now = dt.datetime.now(UTC)
+    with Blobs(repo.root) as blobs:
+        tree = GitTree(blobs)
+        tree.apply(base)
+        before = load_tree(tree, repo.root, now=now, cache=parsed)
+        tree.apply(changes)
+        extended = extend_catalog(before, tree, [change.rel for change in changes], now=now, cache=parsed)
+        if case in ("a clean record", "a record with its attachment"):
+            assert extended is not None
+            assert extended[0] == load_tree(tree, repo.root, now=now) and extended[1] == ["b"]
+        else:
+            assert extended is None
