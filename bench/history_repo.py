@@ -2,7 +2,8 @@
 
 The first commit holds ``data/`` and the oldest evidence; each later commit adds
 the next slice of evidence records (in ``observed`` order) and is dated at the
-latest ``observed`` day of its slice, so every commit's statuses are real.
+latest ``observed`` day of its slice, so every commit's statuses are real. The
+objects are packed at the end, as in a clone.
 
 Command line::
 
@@ -73,6 +74,7 @@ def make_history_repo(out: Path, size: str = "medium", commits: int = 300, seed:
             _git(out, "add", "-A")
             _git(out, "commit", "-q", "-m", f"evidence up to {day}", date=day)
             made += 1
+        _git(out, "gc", "--quiet")  # packed, as a clone is: the history reads what CI reads
     return made
 
 

@@ -31,7 +31,7 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import pydantic
 import yaml
@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 from . import __version__
 from .errors import Problem
 from .records.loader import ParseCache
-from .records.loader.stored import StoredFile, restore, store, stored_model
+from .records.loader.stored import pack, stored_model, unpack
 from .records.models import GateId, GateStatus, Slug, WaveStatus
 from .records.tree import Entry
 
@@ -123,7 +123,6 @@ class _Header(_Strict):
 
 
 _POINTS: TypeAdapter[dict[str, StoredPoint]] = TypeAdapter(dict[Sha, StoredPoint])
-_FILES: TypeAdapter[list[StoredFile]] = TypeAdapter(list[StoredFile])
 
 
 class HistoryCache:
@@ -132,8 +131,8 @@ class HistoryCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._fingerprint: str | None = None
-        self._files: dict[tuple[str, str], dict[str, Any]] = {}
-        """Stored files read in this run, by (blob, path): written again as they were read."""
+        self._restored: set[tuple[str, str]] = set()
+        """(blob, path) of the stored parse results read in this run."""
 
     @property
     def generator(self) -> str:
@@ -145,9 +144,9 @@ class HistoryCache:
 
     def points(self, prefix: str, now: dt.datetime) -> dict[str, StoredPoint]:
         """The stored points that hold now (none when the file is missing, stale or corrupt)."""
-        data = self._read("points.json", prefix, now)
+        body = self._read("points.json", prefix, now)
         try:
-            found = _POINTS.validate_python(data) if data is not None else {}
+            found = _POINTS.validate_json(body) if body is not None else {}
             return {
                 sha: point
                 for sha, point in found.items()
@@ -164,18 +163,12 @@ class HistoryCache:
     # ------------------------------------------------------------------ parse results
 
     def restore_files(self, parsed: ParseCache) -> None:
-        """Put the stored parse results into ``parsed`` (each file whose records validate again)."""
-        data = self._read("files.json", "", dt.datetime.now(dt.UTC))
-        try:
-            found = _FILES.validate_python(data) if data is not None else []
-        except ValueError:
-            return
-        for stored, as_read in zip(found, data or (), strict=True):
-            result = restore(stored)
-            if result is not None:
-                key = (stored.blob, stored.path)
-                parsed.files.setdefault(key, result)
-                self._files[key] = as_read
+        """Put the stored parse results into ``parsed`` (none when any does not validate)."""
+        body = self._read("files.json", "", dt.datetime.now(dt.UTC))
+        found = unpack(body) if body is not None else None
+        for key, result in (found or {}).items():
+            parsed.files.setdefault(key, result)
+            self._restored.add(key)
 
     def save_files(self, now: dt.datetime, parsed: ParseCache, entries: list[Entry]) -> None:
         """Keep the clean parse results of the files ``entries`` (those of the last commit walked).
@@ -183,27 +176,19 @@ class HistoryCache:
         The file is not written again while it holds all but a few of them (and few others): a
         run after one new commit then parses that commit's files, and writes nothing here."""
         keys = [(entry.blob, entry.rel) for entry in sorted(entries, key=lambda e: e.rel) if entry.blob is not None]
-        kept = self._files
+        kept = self._restored
         present = sum(1 for key in keys if key in kept)
         missing = sum(1 for key in keys if key not in kept and stored_model(key[1]) is not None)
         if kept and missing <= _FILES_MISSING and len(kept) - present <= _FILES_STALE:
             return
-        files: list[dict[str, Any]] = []
-        for blob, rel in keys:
-            as_read = kept.get((blob, rel))
-            if as_read is None:
-                result = parsed.files.get((blob, rel))
-                stored = store(blob, rel, result) if result is not None else None
-                as_read = stored.model_dump() if stored is not None else None
-            if as_read is not None:
-                files.append(as_read)
-        self._write("files.json", "", now, files)
+        results = {key: result for key in keys if (result := parsed.files.get(key)) is not None}
+        self._write("files.json", "", now, pack(results, kept))
 
     # ------------------------------------------------------------------ the files
 
-    def _read(self, name: str, scope: str, now: dt.datetime) -> Any:
-        """The JSON value a file holds; ``None`` when it is missing, cut short or changed, for
-        another generator or scope, or written later than ``now``."""
+    def _read(self, name: str, scope: str, now: dt.datetime) -> bytes | None:
+        """The JSON text a file holds after its header; ``None`` when it is missing, cut short or
+        changed, for another generator or scope, or written later than ``now``."""
         try:
             head, _, body = (self.directory / name).read_bytes().partition(b"\n")
             header = _Header.model_validate_json(head)
@@ -214,9 +199,9 @@ class HistoryCache:
                 or hashlib.sha256(body).hexdigest() != header.sha256
             ):
                 return None
-            return json.loads(body)
-        except (OSError, ValueError):  # pydantic's ValidationError and JSON's errors are ValueErrors
+        except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
             return None
+        return body
 
     def _write(self, name: str, scope: str, now: dt.datetime, value: object) -> None:
         """Write atomically (a reader sees the old file or the new one); failing to write is not an error."""
@@ -266,8 +251,12 @@ def stored_point(
     problems: tuple[Problem, ...],
     holds_until: dt.datetime | None,
 ) -> StoredPoint | None:
-    """A point in its stored form (``None`` when it has something a stored point cannot hold)."""
+    """A point in its stored form (``None`` when it has something a stored point cannot hold:
+    a problem naming a path that is not UTF-8, which JSON cannot carry)."""
     try:
+        for problem in problems:
+            problem.path.encode("utf-8")
+            problem.message.encode("utf-8")
         return StoredPoint.model_validate(
             {
                 "gates": dict(gates),
@@ -279,5 +268,5 @@ def stored_point(
                 "holds_until": holds_until.isoformat() if holds_until is not None else None,
             }
         )
-    except ValidationError:
+    except (UnicodeEncodeError, ValidationError):
         return None

@@ -92,17 +92,25 @@ def head_commit(root: Path) -> str | None:
 
 def unavailable_reason(root: Path) -> str | None:
     """Why there is no history for ``root`` (``None`` when there is one)."""
+    return history_head(root)[1]
+
+
+def history_head(root: Path) -> tuple[str | None, str | None]:
+    """(the full sha of HEAD, ``None``) when ``root`` has a history, else (``None``, why not)."""
     try:
-        checked_head(root)
+        head = checked_head(root)
         if _git(root, "rev-parse", "--is-shallow-repository").strip() == "true":
-            return "shallow clone: history needs the full history (git fetch --unshallow, or fetch-depth: 0 in CI)"
+            return (
+                None,
+                "shallow clone: history needs the full history (git fetch --unshallow, or fetch-depth: 0 in CI)",
+            )
     except NotACheckout:
-        return "not a git checkout: history needs the repository's git history"
+        return None, "not a git checkout: history needs the repository's git history"
     except NoCommits:
-        return "no commits yet"
+        return None, "no commits yet"
     except GitError as exc:
-        return f"git is not usable here: {exc}"
-    return None
+        return None, f"git is not usable here: {exc}"
+    return head, None
 
 
 def show_prefix(root: Path) -> str:
@@ -224,25 +232,53 @@ def first_parent_log(
     (``prefix``: :func:`show_prefix`, when the caller knows it). ``since``: only the commits
     after that one (a full sha from git); ``changes=False``: the commits alone (each with no
     change listed), which git finds faster."""
-    if since is not None and not _SHA.fullmatch(since):
-        raise GitError(f"not a commit id: {since[:80]!r}")
-    if prefix is None:
-        prefix = show_prefix(root)
-    shown = ["--raw", "-r", "--no-renames", "--no-abbrev"] if changes else []
-    out = _git_bytes(
-        root,
-        "log",
-        "--first-parent",
-        "--diff-merges=first-parent",
-        "--reverse",
-        *shown,
-        "-z",
-        f"--format={_FORMAT}",
-        f"{since}..HEAD" if since is not None else "HEAD",
-        "--",
-        *ROOTS,
-    )
-    return parse_log(out, prefix)
+    return PendingLog(root, prefix, since=since, changes=changes).result()
+
+
+class PendingLog:
+    """A :func:`first_parent_log` under way: git runs while the caller does other work, and
+    :meth:`result` waits for it."""
+
+    def __init__(
+        self, root: Path, prefix: str | None = None, *, since: str | None = None, changes: bool = True
+    ) -> None:
+        if since is not None and not _SHA.fullmatch(since):
+            raise GitError(f"not a commit id: {since[:80]!r}")
+        self._prefix = show_prefix(root) if prefix is None else prefix
+        shown = ["--raw", "-r", "--no-renames", "--no-abbrev"] if changes else []
+        self._args = [
+            "log",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--reverse",
+            *shown,
+            "-z",
+            f"--format={_FORMAT}",
+            f"{since}..HEAD" if since is not None else "HEAD",
+            "--",
+            *ROOTS,
+        ]
+        try:
+            self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+                ["git", "-C", str(root), *self._args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+        except (OSError, ValueError) as exc:
+            raise GitError(f"git {' '.join(self._args)} failed: {exc}") from None
+
+    def result(self) -> list[tuple[Commit, list[Change]]]:
+        proc = self._proc
+        assert proc is not None, "read once"
+        self._proc = None
+        try:
+            out, err = proc.communicate(timeout=300)
+        except subprocess.TimeoutExpired as exc:
+            proc.kill()
+            proc.communicate()
+            raise GitError(f"git {' '.join(self._args)} failed: {exc}") from None
+        if proc.returncode != 0:
+            stderr = err.decode("utf-8", "replace").strip()
+            raise GitError(f"git {' '.join(self._args)} failed: {stderr or proc.returncode}")
+        return parse_log(out, self._prefix)
 
 
 def commit_info(root: Path, revision: str) -> Commit:

@@ -27,7 +27,7 @@ from .asof import format_moment
 from .cache import HistoryCache, StoredPoint, stored_point
 from .engine.incremental import StatusTracker
 from .errors import Problem, ValidationFailed
-from .git import Blobs, Change, Commit, GitTree, first_parent_log, show_prefix, unavailable_reason
+from .git import Blobs, Change, Commit, GitTree, PendingLog, first_parent_log, history_head, show_prefix
 from .records.catalog import Catalog
 from .records.loader import ParseCache, extend_catalog, extendable, load_tree, no_cyclic_gc
 from .records.models import Evidence, observed_moment
@@ -89,7 +89,7 @@ def compute_history(
     With a ``cache``, points computed by an earlier run are taken from it, and what this run
     computed is kept in it (:mod:`generator.cache`): the answer is the same either way.
     ``now`` is the real present (default: now), after which no record may have been observed."""
-    reason = unavailable_reason(root)
+    head, reason = history_head(root)
     if reason is not None:
         return History(available=False, reason=reason)
     history = History(available=True)
@@ -100,7 +100,10 @@ def compute_history(
     walk = _Walk(root, now, cache)
     last_valid: Point | None = None
     with no_cyclic_gc(), Blobs(root) as blobs:
-        log, tree = _log(root, prefix, as_of, stored, blobs)
+        listing = PendingLog(root, prefix, changes=False) if stored else None
+        if listing is not None and head not in stored:
+            walk.restore()  # while git lists the commits: a point is to be computed (HEAD's, at least)
+        log, tree = _log(root, prefix, as_of, stored, blobs, listing)
         for commit, changes in log:
             if as_of is not None and commit.time > as_of:
                 break
@@ -133,7 +136,12 @@ def compute_history(
 
 
 def _log(
-    root: Path, prefix: str, as_of: dt.datetime | None, stored: dict[str, StoredPoint], blobs: Blobs
+    root: Path,
+    prefix: str,
+    as_of: dt.datetime | None,
+    stored: dict[str, StoredPoint],
+    blobs: Blobs,
+    listing: PendingLog | None,
 ) -> tuple[list[tuple[Commit, list[Change] | None]], GitTree]:
     """The commits to walk, each with its changes, and the tree to move forward with them.
 
@@ -141,8 +149,8 @@ def _log(
     tree (``None``): then the tree starts at the last of them, listed once, and only the
     commits after it are read with their changes."""
     full: list[tuple[Commit, list[Change] | None]]
-    if stored:
-        commits = [commit for commit, _ in first_parent_log(root, prefix, changes=False)]
+    if listing is not None:
+        commits = [commit for commit, _ in listing.result()]
         if as_of is not None:
             commits = list(itertools.takewhile(lambda c: c.time <= as_of, commits))
         first = next((i for i, commit in enumerate(commits) if commit.sha not in stored), len(commits))
@@ -177,6 +185,12 @@ class _Walk:
         """For the last point computed, a gap: when the first record observed after the present is
         reached (the point then holds no longer: that record stops being a problem)."""
 
+    def restore(self) -> None:
+        """Take the cache's parse results (once)."""
+        if self.cache is not None:
+            self.cache.restore_files(self.parsed)
+            self.cache = None
+
     def skip(self) -> None:
         """The tree moved on without a point computed here: the next one loads it whole."""
         self.catalog = None
@@ -194,9 +208,7 @@ class _Walk:
                 catalog, evidence = extended
         if catalog is None:
             self.catalog = None
-            if self.cache is not None:
-                self.cache.restore_files(self.parsed)
-                self.cache = None  # once
+            self.restore()
             self._prefetch(tree, tree.yaml_files())
             try:
                 catalog = load_tree(tree, self.root, now=self.now, cache=self.parsed)

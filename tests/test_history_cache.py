@@ -95,12 +95,28 @@ def _bad_id(points: object) -> object:
 
 
 def _record_refused(files: object) -> object:
-    assert isinstance(files, list)
-    for item in files:
-        for stored in item["records"]:
-            fields = json.loads(stored["record"])
-            if "observed" in fields:
-                stored["record"] = json.dumps({**fields, "observed": "yesterday"})
+    assert isinstance(files, dict)
+    files["evidence"][0][2]["observed"] = "yesterday"
+    return files
+
+
+def _rule_broken(files: object) -> object:
+    assert isinstance(files, dict)
+    record = next(r for _, _, r in files["evidence"] if r.get("kind") == "backup-verified")
+    record.update(result="fail", assess={"SYN-G001": "ready"})
+    return files
+
+
+def _other_refused(files: object) -> object:
+    assert isinstance(files, dict)
+    stored = files["other"][0]["records"][0]
+    stored["record"] = json.dumps({**json.loads(stored["record"]), "id": "Not An Id"})
+    return files
+
+
+def _not_a_record(files: object) -> object:
+    assert isinstance(files, dict)
+    files["evidence"][0][1] = "data/gates.yaml"
     return files
 
 
@@ -132,6 +148,9 @@ CORRUPTIONS: dict[str, tuple[str, Callable[[Path], None]]] = {
     "an id that is none": ("points.json", lambda p: rewrite(p, _bad_id)),
     "a list for a map": ("points.json", lambda p: rewrite(p, lambda _: [1, 2])),
     "a record its model refuses": ("files.json", lambda p: rewrite(p, _record_refused)),
+    "a record rule broken": ("files.json", lambda p: rewrite(p, _rule_broken)),
+    "a data record its model refuses": ("files.json", lambda p: rewrite(p, _other_refused)),
+    "an evidence path that is no record": ("files.json", lambda p: rewrite(p, _not_a_record)),
     "a directory": ("points.json", lambda p: (p.unlink(), p.mkdir())),
 }
 
@@ -263,3 +282,21 @@ def test_a_cache_that_cannot_be_written_is_no_error(cli: Cli, repo: Repo, tmp_pa
     result = cli("history", "--json", root=repo.root, env={"READINESS_CACHE_DIR": str(blocker / "cache")})
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["commits"] == 1
+
+
+def test_a_gap_that_names_a_path_that_is_no_utf8_is_computed_again(repo: Repo, tmp_path: Path) -> None:
+    """JSON cannot carry a path that is not UTF-8: that point is not stored (the others are), and
+    each run computes it again, with the same answer."""
+    repo.commit("2026-06-01", "catalog", dict(MINIMAL))
+    folder = bytes(repo.root / "evidence" / "2026") + b"/"
+    (repo.root / "evidence" / "2026").mkdir(parents=True)
+    with open(folder + b"bad-\xff.yaml", "wb") as handle:
+        handle.write(b"observed: 2026-06-02\nkind: note\nsummary: x\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "a name that is no UTF-8", date="2026-06-02")
+    cache = tmp_path / "cache"
+    expected = answer(compute_history(repo.root))
+    first = compute_history(repo.root, cache=HistoryCache(cache))
+    assert first.points[-1].gap and answer(first) == expected
+    again = compute_history(repo.root, cache=HistoryCache(cache))
+    assert answer(again) == expected and again.computed == 1

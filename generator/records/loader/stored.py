@@ -10,14 +10,18 @@ with its own rules: a stored record is never trusted more than the file it came 
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from collections.abc import Collection, Mapping
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from ..catalog import Origin
 from ..kinds import EVIDENCE, KINDS
-from ..models import CollectBreaches, Record
+from ..models import CollectBreaches, Evidence, Record
 from .files import ATTACHMENTS_DIR, FileResult
+
+Blob = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")]
 
 
 class StoredRecord(BaseModel):
@@ -37,7 +41,7 @@ class StoredFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    blob: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")]
+    blob: Blob
     path: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
     records: list[StoredRecord]
 
@@ -122,3 +126,58 @@ def _again(model: type[Record], fields: str) -> Record | None:
     if rules.breaches:
         return None
     return record
+
+
+class StoredFiles(BaseModel):
+    """The stored parse results of many files: evidence records as they are (validated by
+    :class:`~generator.records.models.Evidence` in the same pass as the rest), other files as
+    :class:`StoredFile`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    evidence: list[tuple[Blob, Annotated[str, StringConstraints(min_length=1, max_length=4096)], Evidence]]
+    other: list[StoredFile]
+
+
+def pack(results: Mapping[tuple[str, str], FileResult], checked: Collection[tuple[str, str]] = ()) -> dict[str, Any]:
+    """The stored form (a JSON value) of the clean ``results``, by (blob id, path); a record is kept
+    only when it comes back equal, which ``checked`` says is known for those (restored ones)."""
+    evidence: list[list[Any]] = []
+    other: list[dict[str, Any]] = []
+    for (blob, rel), result in results.items():
+        shape = stored_model(rel)
+        if shape is None or result.problems or result.broken or result.secrets or result.held:
+            continue
+        if shape[0] is Evidence and len(result.records) == 1:
+            if (blob, rel) not in checked and store(blob, rel, result) is None:
+                continue
+            record = result.records[0][0]
+            evidence.append([blob, rel, json.loads(_fields(record))])
+        else:
+            stored = store(blob, rel, result)
+            if stored is not None:
+                other.append(stored.model_dump())
+    return {"evidence": evidence, "other": other}
+
+
+def unpack(body: bytes) -> dict[tuple[str, str], FileResult] | None:
+    """The results stored in ``body`` (JSON text of :func:`pack`'s value); ``None`` when any part
+    does not validate: the stored form, or a record by its own model and rules."""
+    rules = CollectBreaches()
+    try:
+        found = StoredFiles.model_validate_json(body, context=rules)
+    except ValidationError:
+        return None
+    if rules.breaches:
+        return None
+    results: dict[tuple[str, str], FileResult] = {}
+    for blob, rel, record in found.evidence:
+        if stored_model(rel) != (Evidence, False):
+            return None
+        results[(blob, rel)] = FileResult(records=[(record, Origin(rel))])
+    for stored in found.other:
+        result = restore(stored)
+        if result is None:
+            return None
+        results[(stored.blob, stored.path)] = result
+    return results
