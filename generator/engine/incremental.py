@@ -231,13 +231,14 @@ class StatusTracker:
                 selected = selected_entities(check, catalog)
                 state = _CheckState(check, kind, selected, [])
                 before = old.get(pair)
-                same = before is not None and (before.check is check or before.check == check)
+                if before is not None and before.check is not check and before.check != check:
+                    before = None
                 for at, (ref, entity) in enumerate(selected):
                     reuse: CheckResult | None = None
                     if entity is not None:
                         state.at[ref] = at
                         self._by_ref.setdefault(ref, []).append(pair)
-                        if same and before is not None and ref not in touched:
+                        if before is not None and ref not in touched:
                             was = before.at.get(ref)
                             if was is not None and before.selected[was][1] is entity:
                                 reuse = before.results[was]
@@ -251,7 +252,7 @@ class StatusTracker:
         assert catalog is not None and live is not None
         check = state.check
         static: list[str] = []
-        if entity is not None:
+        if entity is not None and check.fields:
             key = (id(check), id(entity))
             memo = self._static.get(key)
             if memo is None or memo[0] is not check or memo[1] is not entity:
