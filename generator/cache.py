@@ -30,12 +30,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
 import pydantic
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
 from . import __version__
 from .errors import Problem
@@ -95,19 +96,31 @@ class StoredProblem(_Strict):
     message: str
 
 
-class StoredPoint(_Strict):
-    """One point: statuses, or the problems of a gap."""
+@dataclass(frozen=True, slots=True)
+class StoredPoint:
+    """One point as the cache keeps it: statuses, or the problems of a gap."""
+
+    gates: dict[str, str]
+    waves: dict[str, str]
+    added: tuple[str, ...]
+    """The evidence ids its commit added."""
+    problems: tuple[Problem, ...] = ()
+    holds_until: dt.datetime | None = None
+    """A gap caused by records observed after the present holds until the first of them."""
+
+
+class _Delta(_Strict):
+    """One point on disk: a gap's problems, or what changed since the point stored before it
+    (points.json holds them in the order of the history, so that it grows with the transitions,
+    not with commits times gates)."""
 
     gates: dict[GateId, GateStatus] = {}
     waves: dict[Slug, WaveStatus] = {}
+    gone_gates: list[GateId] = []
+    gone_waves: list[Slug] = []
     added: list[Slug] = []
-    """The evidence ids its commit added."""
     problems: list[StoredProblem] = []
     holds_until: Moment | None = None
-    """A gap caused by records observed after the present holds until the first of them."""
-
-    def problem_list(self) -> tuple[Problem, ...]:
-        return tuple(Problem(p.path, p.line, p.column, p.message) for p in self.problems)
 
 
 class _Header(_Strict):
@@ -122,7 +135,7 @@ class _Header(_Strict):
     """Of the rest of the file, byte for byte: a file cut short or changed is not read."""
 
 
-_POINTS: TypeAdapter[dict[str, StoredPoint]] = TypeAdapter(dict[Sha, StoredPoint])
+_POINTS: TypeAdapter[list[tuple[str, _Delta]]] = TypeAdapter(list[tuple[Sha, _Delta]])
 
 
 class HistoryCache:
@@ -145,20 +158,54 @@ class HistoryCache:
     def points(self, prefix: str, now: dt.datetime) -> dict[str, StoredPoint]:
         """The stored points that hold now (none when the file is missing, stale or corrupt)."""
         body = self._read("points.json", prefix, now)
-        try:
-            found = _POINTS.validate_json(body) if body is not None else {}
-            return {
-                sha: point
-                for sha, point in found.items()
-                if point.holds_until is None or now < _moment(point.holds_until)
-            }
-        except ValueError:
+        if body is None:
             return {}
+        try:
+            chain = _POINTS.validate_json(body)
+            points: dict[str, StoredPoint] = {}
+            gates: dict[str, str] = {}
+            waves: dict[str, str] = {}
+            for sha, delta in chain:
+                problems = tuple(Problem(p.path, p.line, p.column, p.message) for p in delta.problems)
+                if problems:
+                    until = _moment(delta.holds_until) if delta.holds_until is not None else None
+                    if until is None or now < until:
+                        points[sha] = StoredPoint({}, {}, tuple(delta.added), problems, until)
+                    continue
+                for gone, table in ((delta.gone_gates, gates), (delta.gone_waves, waves)):
+                    for ident in gone:
+                        del table[ident]
+                gates.update(delta.gates)
+                waves.update(delta.waves)
+                points[sha] = StoredPoint(dict(gates), dict(waves), tuple(delta.added))
+        except (ValueError, KeyError):
+            return {}
+        return points
 
     def save_points(self, prefix: str, now: dt.datetime, points: Mapping[str, StoredPoint]) -> None:
-        self._write(
-            "points.json", prefix, now, {sha: point.model_dump(exclude_defaults=True) for sha, point in points.items()}
-        )
+        """Keep ``points`` (in the order of the history): each as what changed since the one before."""
+        chain: list[tuple[str, dict[str, object]]] = []
+        gates: dict[str, str] = {}
+        waves: dict[str, str] = {}
+        for sha, point in points.items():
+            delta: dict[str, object] = {"added": list(point.added)} if point.added else {}
+            if point.problems:
+                delta["problems"] = [
+                    {"path": p.path, "line": p.line, "column": p.column, "message": p.message} for p in point.problems
+                ]
+                if point.holds_until is not None:
+                    delta["holds_until"] = point.holds_until.isoformat()
+            else:
+                for name, old, new in (("gates", gates, point.gates), ("waves", waves, point.waves)):
+                    changed = {ident: status for ident, status in new.items() if old.get(ident) != status}
+                    gone = [ident for ident in old if ident not in new]
+                    if changed:
+                        delta[name] = changed
+                    if gone:
+                        delta[f"gone_{name}"] = gone
+                gates, waves = point.gates, point.waves
+            chain.append((sha, delta))
+        self._write("points.json", prefix, now, chain)
 
     # ------------------------------------------------------------------ parse results
 
@@ -257,16 +304,6 @@ def stored_point(
         for problem in problems:
             problem.path.encode("utf-8")
             problem.message.encode("utf-8")
-        return StoredPoint.model_validate(
-            {
-                "gates": dict(gates),
-                "waves": dict(waves),
-                "added": list(added),
-                "problems": [
-                    {"path": p.path, "line": p.line, "column": p.column, "message": p.message} for p in problems
-                ],
-                "holds_until": holds_until.isoformat() if holds_until is not None else None,
-            }
-        )
-    except (UnicodeEncodeError, ValidationError):
+    except UnicodeEncodeError:
         return None
+    return StoredPoint(dict(gates), dict(waves), added, problems, holds_until)

@@ -95,6 +95,28 @@ def unavailable_reason(root: Path) -> str | None:
     return history_head(root)[1]
 
 
+def history_start(root: Path) -> tuple[str | None, str, str | None]:
+    """(HEAD's full sha, :func:`show_prefix`, ``None``) when ``root`` has a history, else
+    (``None``, ``""``, why not): what a history asks first, in one question to git when it can."""
+    try:
+        out = _git(
+            root,
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--is-shallow-repository",
+            "--show-prefix",
+            "HEAD^{commit}",
+            check=False,
+        )
+    except GitError:
+        out = ""
+    lines = out.split("\n")
+    if len(lines) == 5 and lines[:2] == ["true", "false"] and _SHA.fullmatch(lines[3]) and lines[4] == "":
+        return lines[3], lines[2], None
+    head, reason = history_head(root)  # says exactly why not
+    return head, show_prefix(root) if reason is None else "", reason
+
+
 def history_head(root: Path) -> tuple[str | None, str | None]:
     """(the full sha of HEAD, ``None``) when ``root`` has a history, else (``None``, why not)."""
     try:
@@ -405,15 +427,13 @@ class GitTree:
         """The tree of ``commit`` (``prefix``: where ``root`` lies in the repository)."""
         tree = cls(blobs)
         listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *(prefix + r for r in ROOTS))
-        changes = []
         for record in listing.split("\0"):
             if not record:
                 continue
             meta, _, path = record.partition("\t")
             mode, _kind, blob = meta.split()
             if path.startswith(prefix):
-                changes.append(Change("A", mode, blob, path[len(prefix) :]))
-        tree.apply(changes)
+                tree._put(path[len(prefix) :], mode, blob)
         return tree
 
     def apply(self, changes: list[Change]) -> set[str]:
@@ -422,18 +442,18 @@ class GitTree:
         for change in changes:
             if _is_record(change.rel):
                 before.setdefault(_stem(change.rel), _stem(change.rel) in self._evidence)
-            if change.status == "D":
-                self._remove(change.rel)
-            else:
-                self._remove(change.rel)
-                if _is_record(change.rel) and change.mode.startswith("100"):
-                    stem = _stem(change.rel)
-                    self._evidence[stem] = self._evidence.get(stem, 0) + 1
-                kind: EntryKind = (
-                    "link" if change.mode == "120000" else "file" if change.mode.startswith("100") else "other"
-                )
-                self._add(Entry(change.rel, kind, change.blob))
+            self._remove(change.rel)
+            if change.status != "D":
+                self._put(change.rel, change.mode, change.blob)
         return {stem for stem, present in before.items() if not present and stem in self._evidence}
+
+    def _put(self, rel: str, mode: str, blob: str) -> None:
+        """Add the path ``rel`` (not in the tree) with its git mode and object."""
+        if _is_record(rel) and mode.startswith("100"):
+            stem = _stem(rel)
+            self._evidence[stem] = self._evidence.get(stem, 0) + 1
+        kind: EntryKind = "link" if mode == "120000" else "file" if mode.startswith("100") else "other"
+        self._add(Entry(rel, kind, blob))
 
     def _add(self, entry: Entry) -> None:
         self._entries[entry.rel] = entry

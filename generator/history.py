@@ -27,7 +27,7 @@ from .asof import format_moment
 from .cache import HistoryCache, StoredPoint, stored_point
 from .engine.incremental import StatusTracker
 from .errors import Problem, ValidationFailed
-from .git import Blobs, Change, Commit, GitTree, PendingLog, first_parent_log, history_head, show_prefix
+from .git import Blobs, Change, Commit, GitTree, PendingLog, first_parent_log, history_start
 from .records.catalog import Catalog
 from .records.loader import ParseCache, extend_catalog, extendable, load_tree, no_cyclic_gc
 from .records.models import Evidence, observed_moment
@@ -89,12 +89,11 @@ def compute_history(
     With a ``cache``, points computed by an earlier run are taken from it, and what this run
     computed is kept in it (:mod:`generator.cache`): the answer is the same either way.
     ``now`` is the real present (default: now), after which no record may have been observed."""
-    head, reason = history_head(root)
+    head, prefix, reason = history_start(root)
     if reason is not None:
         return History(available=False, reason=reason)
     history = History(available=True)
     now = now or dt.datetime.now(dt.UTC)
-    prefix = show_prefix(root)
     stored = cache.points(prefix, now) if cache is not None else {}
     keep: dict[str, StoredPoint] = {}
     walk = _Walk(root, now, cache)
@@ -102,7 +101,7 @@ def compute_history(
     with no_cyclic_gc(), Blobs(root) as blobs:
         listing = PendingLog(root, prefix, changes=False) if stored else None
         if listing is not None and head not in stored:
-            walk.restore()  # while git lists the commits: a point is to be computed (HEAD's, at least)
+            walk.restore()  # while git lists the commits: HEAD's point is to be computed (unless it changed no record)
         log, tree = _log(root, prefix, as_of, stored, blobs, listing)
         for commit, changes in log:
             if as_of is not None and commit.time > as_of:
@@ -115,7 +114,7 @@ def compute_history(
                 added = tuple(found.added)
             if found is not None:
                 walk.skip()
-                point = Point(commit, dict(found.gates), dict(found.waves), added, found.problem_list())
+                point = Point(commit, dict(found.gates), dict(found.waves), added, found.problems)
             else:
                 assert changes is not None
                 point = walk.point(tree, commit, changes, added)

@@ -73,10 +73,15 @@ def rewrite(path: Path, change: Callable[[object], object]) -> None:
 
 
 def first_point(points: object) -> dict[str, object]:
-    assert isinstance(points, dict)
-    point = next(iter(points.values()))
+    assert isinstance(points, list)
+    point = points[0][1]
     assert isinstance(point, dict)
     return point
+
+
+def _gone_unknown(points: object) -> object:
+    first_point(points)["gone_gates"] = ["SYN-G999"]
+    return points
 
 
 def _set_status(points: object) -> object:
@@ -146,7 +151,8 @@ CORRUPTIONS: dict[str, tuple[str, Callable[[Path], None]]] = {
     "a status that is none": ("points.json", lambda p: rewrite(p, _set_status)),
     "an unknown field": ("points.json", lambda p: rewrite(p, _extra_field)),
     "an id that is none": ("points.json", lambda p: rewrite(p, _bad_id)),
-    "a list for a map": ("points.json", lambda p: rewrite(p, lambda _: [1, 2])),
+    "a map for a list": ("points.json", lambda p: rewrite(p, lambda _: {"a": 1})),
+    "a status gone that was never there": ("points.json", lambda p: rewrite(p, _gone_unknown)),
     "a record its model refuses": ("files.json", lambda p: rewrite(p, _record_refused)),
     "a record rule broken": ("files.json", lambda p: rewrite(p, _rule_broken)),
     "a data record its model refuses": ("files.json", lambda p: rewrite(p, _other_refused)),

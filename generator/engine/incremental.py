@@ -221,6 +221,7 @@ class StatusTracker:
         """What every check of every active gate selects, keeping each result whose check,
         entity and evidence (``touched``: refs whose evidence changed) are what they were."""
         old, self._checks, self._by_ref = self._checks, {}, {}
+        selections: dict[object, list[tuple[str, Any]]] = {}  # checks that select alike select the same
         for gate_id in sorted(catalog.gates):
             gate = catalog.gates[gate_id]
             if gate.retired:
@@ -228,7 +229,10 @@ class StatusTracker:
             for index, check in enumerate(gate.checks):
                 pair = (gate_id, index)
                 kind = selected_kind(check.select).name
-                selected = selected_entities(check, catalog)
+                selector = _selector(check)
+                selected = selections.get(selector)
+                if selected is None:
+                    selected = selections[selector] = selected_entities(check, catalog)
                 state = _CheckState(check, kind, selected, [])
                 before = old.get(pair)
                 if before is not None and before.check is not check and before.check != check:
@@ -285,6 +289,13 @@ class StatusTracker:
             for wave_id, wave in catalog.waves.items()
             if not wave.retired
         }
+
+
+def _selector(check: Check) -> object:
+    """What decides a check's selection (``select``, ``where``, ``ids``), as a key: values keep
+    their type (``true`` is not ``1``)."""
+    where = tuple((key, tuple((type(v).__name__, v) for v in values)) for key, values in (check.where or {}).items())
+    return (check.select, where, tuple(check.ids) if check.ids is not None else None)
 
 
 def _same_resolution(before: Catalog, after: Catalog) -> bool:
