@@ -513,3 +513,41 @@ def test_only_a_clean_addition_extends_the_catalog(case: str, tmp_path: Path) ->
             assert extended[0] == load_tree(tree, repo.root, now=now) and extended[1] == ["b"]
         else:
             assert extended is None
+
+
+def test_diff_is_what_deriving_both_sides_whole_gives(histories: list[tuple[Path, Rows]]) -> None:
+    """readiness diff takes the base's statuses, and the base as of the head's moment, from one
+    status tracker: the changes, their reasons and what time alone changed are what three whole
+    derivations give (pairs forward and backward in time, across gaps and edits of data/)."""
+    from generator.diff import _status_changes, compute_diff
+    from generator.engine.status import GATE_RANK, WAVE_RANK
+
+    root, rows = histories[0]
+    valid = [row[0] for row in rows if not row[4]]
+    now = dt.datetime.now(UTC)
+    seen: set[bool] = set()
+    for base, head in ((valid[2], valid[-1]), (valid[3], valid[7]), (valid[-1], valid[3]), (valid[30], valid[34])):
+        diff = compute_diff(root, base, head, now)
+        with Blobs(root) as blobs:
+            sides = []
+            for sha in (base, head):
+                tree = GitTree.at(root, sha, blobs, show_prefix(root))
+                commit = next(c for c, _ in first_parent_log(root) if c.sha == sha)
+                sides.append((load_tree(tree, root, now=now), commit.time))
+        (old_catalog, old_time), (new_catalog, new_time) = sides
+        old, new = derive(old_catalog, old_time), derive(new_catalog, new_time)
+        aged = derive(old_catalog, new_time) if new_time > old_time else None
+        for changes, mine, theirs, ages, rank in (
+            (diff.gates, old.gates, new.gates, aged.gates if aged else None, GATE_RANK),
+            (diff.waves, old.waves, new.waves, aged.waves if aged else None, WAVE_RANK),
+        ):
+            expected = _status_changes(
+                {k: v.status for k, v in mine.items()},
+                theirs,
+                rank,
+                {k: v.status for k, v in ages.items()} if ages is not None else None,
+            )
+            assert changes == expected
+            seen.update(change.time_only for change in changes)
+        assert diff.head.derived == new
+    assert seen == {True, False}, "the pairs show changes that time alone made, and others"
