@@ -2,11 +2,12 @@
 
 The first commit holds ``data/`` and the oldest evidence; each later commit adds
 the next slice of evidence records (in ``observed`` order) and is dated at the
-latest ``observed`` day of its slice, so every commit's statuses are real.
+latest ``observed`` day of its slice, so every commit's statuses are real. The
+objects are packed at the end, as in a clone.
 
 Command line::
 
-    python -m bench.history_repo {small,medium,large} OUTDIR [--commits N] [--seed N]
+    python -m bench.history_repo {small,medium,large,stores} OUTDIR [--commits N] [--seed N]
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.synthetic import write_catalog
+from bench.synthetic import PRESETS, write_catalog
 
 
 def _observed_day(path: Path) -> str:
@@ -73,12 +74,13 @@ def make_history_repo(out: Path, size: str = "medium", commits: int = 300, seed:
             _git(out, "add", "-A")
             _git(out, "commit", "-q", "-m", f"evidence up to {day}", date=day)
             made += 1
+        _git(out, "gc", "--quiet")  # packed, as a clone is: the history reads what CI reads
     return made
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("size", choices=("small", "medium", "large"))
+    parser.add_argument("size", choices=sorted(PRESETS))
     parser.add_argument("out", type=Path)
     parser.add_argument("--commits", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)

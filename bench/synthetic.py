@@ -19,7 +19,7 @@ wave state occurs when there are at least four active waves.
 
 Command line::
 
-    python -m bench.synthetic {small,medium,large} OUTDIR [--seed N] [--force]
+    python -m bench.synthetic {small,medium,large,stores} OUTDIR [--seed N] [--force]
 """
 
 from __future__ import annotations
@@ -64,6 +64,9 @@ class Size:
     gates: int
     waves: int
     evidence: int
+    store_checks: bool = False
+    """Every active gate gets one more check over every store (the plan's statuses still hold:
+    gates that must pass check a field every store has, the others fresh backup or restore evidence)."""
 
     def __post_init__(self) -> None:
         minimums = {
@@ -75,6 +78,8 @@ class Size:
             "waves": 1,
             "evidence": 0,
         }
+        if self.store_checks and self.stores_per_service < 1:
+            raise ValueError("Size.store_checks needs stores (stores_per_service >= 1)")
         for name, low in minimums.items():
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
@@ -109,6 +114,18 @@ PRESETS: Mapping[str, Size] = MappingProxyType(
             gates=40,
             waves=10,
             evidence=20_000,
+        ),
+        # The shape of issue #14: few records per commit, many checks over many entities.
+        "stores": Size(
+            name="stores",
+            services=100,
+            stores_per_service=2,
+            environments=6,
+            repos=10,
+            gates=40,
+            waves=8,
+            evidence=4_000,
+            store_checks=True,
         ),
     }
 )
@@ -977,6 +994,23 @@ class _Builder:
                 )
             else:
                 gate.checks = pick(anything, 0, 3)
+        if self.size.store_checks:
+            self._store_checks()
+
+    def _store_checks(self) -> None:
+        """One more check over every store for every gate, without changing the plan: a gate that
+        must pass checks a field every store has; one whose checks must all fail, fresh backups
+        (none is fresh after the last observed day); any other, fresh backup or restore evidence."""
+        rng = self.rng
+        for gate in self.gates:
+            if gate.mode in ("checks-ready", "assess-ready"):
+                check: dict[str, Any] = {"select": "stores", "fields": ["kind"]}
+            elif gate.mode == "no-evidence":
+                check = {"select": "stores", "evidence": "backup-verified", "max_age_days": 7}
+            else:
+                kind, age = rng.choice((("backup-verified", 7), ("backup-verified", 30), ("restore-tested", 180)))
+                check = {"select": "stores", "fields": ["backup.location"], "evidence": kind, "max_age_days": age}
+            gate.checks = [*gate.checks, check]
 
     # ---------------------------------------------------------------- attachments
 

@@ -2,6 +2,9 @@
 
 A revision is judged as of its own committer time, the work tree as of now
 (or ``--as-of``), so a diff of two commits gives the same answer any day.
+The history's machinery does the work: the base's statuses, then the base's
+records as of the head's moment, follow from each other (:class:`StatusTracker`),
+and with the history's cache, files it knows are not parsed again.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .asof import format_moment
+from .cache import HistoryCache
+from .engine.incremental import StatusTracker
 from .engine.status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive, regressed, wave_gates
 from .errors import Problem, UsageError, ValidationFailed
 from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
@@ -66,6 +71,7 @@ class Side:
     as_of: dt.datetime
     catalog: Catalog | None
     derived: Derived | None
+    """Every status with its reasons (the head's; ``None`` for the base, or when it did not validate)."""
     problems: list[Problem]
 
 
@@ -108,38 +114,51 @@ def _side(root: Path, revision: str | None, as_of: dt.datetime, blobs: Blobs, ca
         catalog = load_valid_tree(tree, root, cache=cache)
     except ValidationFailed as exc:
         return Side(label, moment, None, None, list(exc.problems))
-    return Side(label, moment, catalog, derive(catalog, moment), [])
+    return Side(label, moment, catalog, None, [])
 
 
 def compute_diff(
-    root: Path, base: str | None, head: str | None, as_of: dt.datetime, progress: Progress | None = None
+    root: Path,
+    base: str | None,
+    head: str | None,
+    as_of: dt.datetime,
+    progress: Progress | None = None,
+    *,
+    cache: HistoryCache | None = None,
 ) -> Diff:
     """Compare BASE (default: merge-base with main) with HEAD (default: the work tree).
 
-    ``progress`` is told ``("sides read", done, 2)`` before the base is read and after each side.
+    ``progress`` is told ``("sides read", done, 2)`` before the base is read and after each side;
+    ``cache``: the history's cache, read (never written) for the files it knows.
     """
     reason = unavailable_reason(root)
     if reason is not None:
         raise UsageError(f"cannot diff: {reason}")
     prefix = show_prefix(root)
     base_rev = base or default_base(root)
-    cache = ParseCache()
+    parsed = ParseCache()
+    if cache is not None:
+        cache.restore_files(parsed)
     with Blobs(root) as blobs:
         if progress is not None:
             progress("sides read", 0, 2)
-        before = _side(root, base_rev, as_of, blobs, cache, prefix)
+        before = _side(root, base_rev, as_of, blobs, parsed, prefix)
         if progress is not None:
             progress("sides read", 1, 2)
-        after = _side(root, head, as_of, blobs, cache, prefix)
+        after = _side(root, head, as_of, blobs, parsed, prefix)
         if progress is not None:
             progress("sides read", 2, 2)
     result = Diff(before, after)
-    if after.derived is not None:
-        old = before.derived
-        # The base's records as of the later head's moment: what time alone would have made of them
-        # (judged earlier, they would only lose the records observed in between: that is no ageing).
-        later = before.catalog is not None and after.as_of > before.as_of
-        aged = derive(before.catalog, after.as_of) if later and before.catalog is not None else None
+    if after.catalog is not None:
+        after.derived = derive(after.catalog, after.as_of)
+        old = aged = None
+        if before.catalog is not None:
+            tracker = StatusTracker()
+            old = tracker.advance(before.catalog, before.as_of)
+            # The base's records as of the later head's moment: what time alone would have made of them
+            # (judged earlier, they would only lose the records observed in between: that is no ageing).
+            if after.as_of > before.as_of:
+                aged = tracker.advance(before.catalog, after.as_of)
         result.gates = _status_changes(
             old.gates if old else {}, after.derived.gates, GATE_RANK, aged.gates if aged else None
         )
@@ -155,21 +174,21 @@ def compute_diff(
 
 
 def _status_changes(
-    old: Mapping[str, GateState | WaveState],
+    old: Mapping[str, str],
     new: Mapping[str, GateState | WaveState],
     rank: Mapping[str, int],
-    aged: Mapping[str, GateState | WaveState] | None = None,
+    aged: Mapping[str, str] | None = None,
 ) -> list[Change]:
-    """Every id whose status differs between ``old`` and ``new``, with the new reasons, sorted by id;
-    ``aged`` (the old records as of the new moment) tells the changes time alone made."""
+    """Every id whose status differs between ``old`` (statuses) and ``new``, with the new reasons,
+    sorted by id; ``aged`` (the old records' statuses as of the new moment) tells the changes time alone made."""
     out = []
     for ident in sorted(set(old) | set(new)):
-        was = old[ident].status if ident in old else None
+        was = old.get(ident)
         state = new.get(ident)
         now = state.status if state is not None else None
         if was != now:
             reasons = tuple(r.text for r in state.reasons) if state is not None else ()
-            time_only = aged is not None and ident in aged and aged[ident].status == now
+            time_only = aged is not None and ident in aged and aged[ident] == now
             out.append(Change(ident, was, now, reasons, regressed(was, now, rank), time_only))
     return out
 

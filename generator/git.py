@@ -93,17 +93,47 @@ def head_commit(root: Path) -> str | None:
 
 def unavailable_reason(root: Path) -> str | None:
     """Why there is no history for ``root`` (``None`` when there is one)."""
+    return history_head(root)[1]
+
+
+def history_start(root: Path) -> tuple[str | None, str, str | None]:
+    """(HEAD's full sha, :func:`show_prefix`, ``None``) when ``root`` has a history, else
+    (``None``, ``""``, why not): what a history asks first, in one question to git when it can."""
     try:
-        checked_head(root)
+        out = _git(
+            root,
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--is-shallow-repository",
+            "--show-prefix",
+            "HEAD^{commit}",
+            check=False,
+        )
+    except GitError:
+        out = ""
+    lines = out.split("\n")
+    if len(lines) == 5 and lines[:2] == ["true", "false"] and _SHA.fullmatch(lines[3]) and lines[4] == "":
+        return lines[3], lines[2], None
+    head, reason = history_head(root)  # says exactly why not
+    return head, show_prefix(root) if reason is None else "", reason
+
+
+def history_head(root: Path) -> tuple[str | None, str | None]:
+    """(the full sha of HEAD, ``None``) when ``root`` has a history, else (``None``, why not)."""
+    try:
+        head = checked_head(root)
         if _git(root, "rev-parse", "--is-shallow-repository").strip() == "true":
-            return "shallow clone: history needs the full history (git fetch --unshallow, or fetch-depth: 0 in CI)"
+            return (
+                None,
+                "shallow clone: history needs the full history (git fetch --unshallow, or fetch-depth: 0 in CI)",
+            )
     except NotACheckout:
-        return "not a git checkout: history needs the repository's git history"
+        return None, "not a git checkout: history needs the repository's git history"
     except NoCommits:
-        return "no commits yet"
+        return None, "no commits yet"
     except GitError as exc:
-        return f"git is not usable here: {exc}"
-    return None
+        return None, f"git is not usable here: {exc}"
+    return head, None
 
 
 def show_prefix(root: Path) -> str:
@@ -218,26 +248,60 @@ def parse_log(out: bytes, prefix: str = "") -> list[tuple[Commit, list[Change]]]
     return result
 
 
-def first_parent_log(root: Path) -> list[tuple[Commit, list[Change]]]:
-    """First-parent commits that changed data/ or evidence/, oldest first, with their changes."""
-    prefix = show_prefix(root)
-    out = _git_bytes(
-        root,
-        "log",
-        "--first-parent",
-        "--diff-merges=first-parent",
-        "--reverse",
-        "--raw",
-        "-r",
-        "--no-renames",
-        "--no-abbrev",
-        "-z",
-        f"--format={_FORMAT}",
-        "HEAD",
-        "--",
-        *ROOTS,
-    )
-    return parse_log(out, prefix)
+def first_parent_log(
+    root: Path, prefix: str | None = None, *, since: str | None = None, changes: bool = True
+) -> list[tuple[Commit, list[Change]]]:
+    """First-parent commits that changed data/ or evidence/, oldest first, with their changes
+    (``prefix``: :func:`show_prefix`, when the caller knows it). ``since``: only the commits
+    after that one (a full sha from git); ``changes=False``: the commits alone (each with no
+    change listed), which git finds faster."""
+    return PendingLog(root, prefix, since=since, changes=changes).result()
+
+
+class PendingLog:
+    """A :func:`first_parent_log` under way: git runs while the caller does other work, and
+    :meth:`result` waits for it."""
+
+    def __init__(
+        self, root: Path, prefix: str | None = None, *, since: str | None = None, changes: bool = True
+    ) -> None:
+        if since is not None and not _SHA.fullmatch(since):
+            raise GitError(f"not a commit id: {since[:80]!r}")
+        self._prefix = show_prefix(root) if prefix is None else prefix
+        shown = ["--raw", "-r", "--no-renames", "--no-abbrev"] if changes else []
+        self._args = [
+            "log",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--reverse",
+            *shown,
+            "-z",
+            f"--format={_FORMAT}",
+            f"{since}..HEAD" if since is not None else "HEAD",
+            "--",
+            *ROOTS,
+        ]
+        try:
+            self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+                ["git", "-C", str(root), *self._args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+        except (OSError, ValueError) as exc:
+            raise GitError(f"git {' '.join(self._args)} failed: {exc}") from None
+
+    def result(self) -> list[tuple[Commit, list[Change]]]:
+        proc = self._proc
+        assert proc is not None, "read once"
+        self._proc = None
+        try:
+            out, err = proc.communicate(timeout=300)
+        except subprocess.TimeoutExpired as exc:
+            proc.kill()
+            proc.communicate()
+            raise GitError(f"git {' '.join(self._args)} failed: {exc}") from None
+        if proc.returncode != 0:
+            stderr = err.decode("utf-8", "replace").strip()
+            raise GitError(f"git {' '.join(self._args)} failed: {stderr or proc.returncode}")
+        return parse_log(out, self._prefix)
 
 
 def commit_info(root: Path, revision: str) -> Commit:
@@ -253,15 +317,54 @@ def commit_info(root: Path, revision: str) -> Commit:
 # ------------------------------------------------------------------ reading a revision
 
 
+_PREFETCH_BATCH = 256
+"""Object ids written to ``cat-file`` at once: their 10 KiB stay within a pipe's buffer, so that
+git never waits on a full output pipe while this process still writes ids."""
+
+
 @dataclass
 class Blobs:
     """A long-running ``git cat-file --batch`` that reads objects by id."""
 
     root: Path
     _proc: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    _ready: dict[str, bytes | int] = field(default_factory=dict, init=False)
+    """Prefetched objects: the content, or the size of one over the prefetch's limit."""
 
     def read(self, blob: str, limit: int | None = None) -> bytes:
         """The object's content; :class:`TooLarge` (content skipped) when over ``limit``."""
+        ready = self._ready.pop(blob, None)
+        if isinstance(ready, bytes):
+            if limit is not None and len(ready) > limit:
+                raise TooLarge(len(ready))
+            return ready
+        if isinstance(ready, int) and limit is not None and ready > limit:
+            raise TooLarge(ready)
+        stdin, stdout = self._pipes()
+        stdin.write(blob.encode("ascii") + b"\n")
+        stdin.flush()
+        return self._answer(stdout, blob, limit)
+
+    def prefetch(self, blobs: list[str], limit: int) -> None:
+        """Ask for many objects at once (one exchange with git instead of one each); each is kept
+        until :meth:`read` takes it, when it is at most ``limit`` bytes."""
+        wanted = [blob for blob in dict.fromkeys(blobs) if blob not in self._ready]
+        if not wanted:
+            return
+        stdin, stdout = self._pipes()
+        for start in range(0, len(wanted), _PREFETCH_BATCH):
+            batch = wanted[start : start + _PREFETCH_BATCH]
+            stdin.write(b"".join(blob.encode("ascii") + b"\n" for blob in batch))
+            stdin.flush()
+            for blob in batch:
+                try:
+                    self._ready[blob] = self._answer(stdout, blob, limit)
+                except TooLarge as exc:
+                    self._ready[blob] = exc.size
+                except GitError:
+                    continue  # "missing": one line, so the next answer follows; read() says it again
+
+    def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
         if self._proc is None:
             self._proc = subprocess.Popen(
                 ["git", "-C", str(self.root), "cat-file", "--batch"],
@@ -271,8 +374,11 @@ class Blobs:
         stdin: IO[bytes] | None = self._proc.stdin
         stdout: IO[bytes] | None = self._proc.stdout
         assert stdin is not None and stdout is not None
-        stdin.write(blob.encode("ascii") + b"\n")
-        stdin.flush()
+        return stdin, stdout
+
+    @staticmethod
+    def _answer(stdout: IO[bytes], blob: str, limit: int | None) -> bytes:
+        """Read git's answer for ``blob``: its content, or :class:`TooLarge` (skipped) over ``limit``."""
         header = stdout.readline().split()
         if len(header) != 3:
             raise GitError(f"git cat-file: cannot read object {blob}")
@@ -322,30 +428,33 @@ class GitTree:
         """The tree of ``commit`` (``prefix``: where ``root`` lies in the repository)."""
         tree = cls(blobs)
         listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *(prefix + r for r in ROOTS))
-        changes = []
         for record in listing.split("\0"):
             if not record:
                 continue
             meta, _, path = record.partition("\t")
             mode, _kind, blob = meta.split()
             if path.startswith(prefix):
-                changes.append(Change("A", mode, blob, path[len(prefix) :]))
-        tree.apply(changes)
+                tree._put(path[len(prefix) :], mode, blob)
         return tree
 
-    def apply(self, changes: list[Change]) -> None:
+    def apply(self, changes: list[Change]) -> set[str]:
+        """Move to the next commit; returns the evidence ids (record file stems) it adds."""
+        before: dict[str, bool] = {}
         for change in changes:
-            if change.status == "D":
-                self._remove(change.rel)
-            else:
-                self._remove(change.rel)
-                if _is_record(change.rel) and change.mode.startswith("100"):
-                    stem = _stem(change.rel)
-                    self._evidence[stem] = self._evidence.get(stem, 0) + 1
-                kind: EntryKind = (
-                    "link" if change.mode == "120000" else "file" if change.mode.startswith("100") else "other"
-                )
-                self._add(Entry(change.rel, kind, change.blob))
+            if _is_record(change.rel):
+                before.setdefault(_stem(change.rel), _stem(change.rel) in self._evidence)
+            self._remove(change.rel)
+            if change.status != "D":
+                self._put(change.rel, change.mode, change.blob)
+        return {stem for stem, present in before.items() if not present and stem in self._evidence}
+
+    def _put(self, rel: str, mode: str, blob: str) -> None:
+        """Add the path ``rel`` (not in the tree) with its git mode and object."""
+        if _is_record(rel) and mode.startswith("100"):
+            stem = _stem(rel)
+            self._evidence[stem] = self._evidence.get(stem, 0) + 1
+        kind: EntryKind = "link" if mode == "120000" else "file" if mode.startswith("100") else "other"
+        self._add(Entry(rel, kind, blob))
 
     def _add(self, entry: Entry) -> None:
         self._entries[entry.rel] = entry
@@ -390,6 +499,14 @@ class GitTree:
     def read(self, entry: Entry, limit: int) -> bytes:
         assert entry.blob is not None
         return self._blobs.read(entry.blob, limit)
+
+    def prefetch(self, entries: list[Entry], limit: int) -> None:
+        """Ask git for the content of these file entries at once (see :meth:`Blobs.prefetch`)."""
+        self._blobs.prefetch([entry.blob for entry in entries if entry.kind == "file" and entry.blob], limit)
+
+    def yaml_files(self) -> list[Entry]:
+        """Every ``.yaml`` file entry (records are among them)."""
+        return [entry for rel, entry in self._entries.items() if entry.kind == "file" and rel.endswith(".yaml")]
 
     def evidence_ids(self) -> set[str]:
         """Ids (file stems) of the evidence record files in this revision."""

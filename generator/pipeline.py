@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import HistoryCache
 from .diff import compute_diff
 from .engine.status import Derived, derive
 from .git import default_commit_url, head_commit
@@ -39,19 +40,21 @@ def build_model(
     history: bool = True,
     history_off: str | None = None,
     progress: Progress | None = None,
+    cache: HistoryCache | None = None,
 ) -> Model:
     """Load and validate the records under ``root``, derive every status as of ``as_of``, read the history.
 
     The history ends at ``as_of`` too. ``history=False`` leaves it out: the
     model holds none, or, with ``history_off``, one that is unavailable for
     that reason (what the site then says). ``progress`` is told how far the
-    history got (:func:`compute_history`). Raises :class:`ValidationFailed`
-    with every problem when the records do not validate.
+    history got (:func:`compute_history`); ``cache``: the history's cache
+    (:mod:`generator.cache`; it saves work, never changes an answer). Raises
+    :class:`ValidationFailed` with every problem when the records do not validate.
     """
     catalog = load_valid(root)
     derived = derive(catalog, as_of)
     if history:
-        past: History | None = compute_history(root, as_of, progress)
+        past: History | None = compute_history(root, as_of, progress, cache=cache)
     elif history_off is not None:
         past = History(available=False, reason=history_off)
     else:
@@ -67,14 +70,15 @@ def render(
     version: str | None = None,
     previous_version: str | None = None,
     previous_commit: str | None = None,
+    cache: HistoryCache | None = None,
 ) -> Rendered:
     """Every generated page and file of the model (``root``: the checkout it was read from).
 
     With ``previous_commit`` (set when publishing a version) the home page shows
-    what changed since that commit. Commits link to ``commit_url`` (with ``{sha}``), by
-    default to the commit page of the ``origin`` remote's host; ``""`` shows plain shas.
+    what changed since that commit (reading the history's ``cache``). Commits link to ``commit_url``
+    (with ``{sha}``), by default to the commit page of the ``origin`` remote's host; ``""`` shows plain shas.
     """
-    changes = compute_diff(root, previous_commit, None, model.derived.as_of) if previous_commit else None
+    changes = compute_diff(root, previous_commit, None, model.derived.as_of, cache=cache) if previous_commit else None
     info = SiteInfo(
         commit=head_commit(root),
         history=model.history,

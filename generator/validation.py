@@ -48,12 +48,14 @@ def _raise(problems: list[Problem]) -> None:
 
 def decision_problems(catalog: Catalog, tree: Tree) -> list[Problem]:
     """The problems of the waivers and sign-offs that count today (not superseded)."""
+    decisions = sorted(e for e, record in catalog.evidence.items() if record.kind in ("waiver", "sign-off"))
+    if not decisions:
+        return []  # most catalogs, and most commits of a history
     superseded = {target for record in catalog.evidence.values() for target in record.supersedes}
     superseded = {catalog.resolve("evidence", target) or target for target in superseded}
     problems: list[Problem] = []
-    for evidence_id in sorted(catalog.evidence):
-        record = catalog.evidence[evidence_id]
-        if evidence_id in superseded or record.kind not in ("waiver", "sign-off"):
+    for evidence_id in decisions:
+        if evidence_id in superseded:
             continue
         origin = catalog.origins[("evidence", evidence_id)]
         for loc, message in _waiver_problems(catalog, evidence_id) + _sign_off_problems(catalog, evidence_id):

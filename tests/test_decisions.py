@@ -475,6 +475,9 @@ def test_a_waiver_that_starts_or_ends_is_the_cause_of_the_transition(tmp_path: P
     result = cli("history", "--json", root=repo.root)
     assert result.code == 0, result
     document = json.loads(result.stdout)
+    warm = cli("history", "--json", root=repo.root)  # read back from the history's cache
+    assert (warm.code, json.loads(warm.stdout)) == (0, document)
+    assert (repo.root / ".cache" / "readiness").is_dir()
     gate = [(t["from"], t["to"], t["causes"]) for t in document["transitions"] if t["id"] == "T-G01"]
     assert gate == [
         (None, "partial", []),

@@ -25,12 +25,13 @@ def test_only_the_pipeline_derives_and_renders() -> None:
         for path in (REPO / "generator").rglob("*.py")
         if steps.search(re.sub(r"def \w+\(", "", path.read_text(encoding="utf-8")))
     }
-    # diff and history derive each revision they read from git; a sign-off is judged by the statuses
-    # at its own moment (validation, and the status rules for a go's staleness); only the pipeline renders.
+    # diff derives the revisions it reads from git, and the history's status tracker derives a catalog
+    # whole when it holds records it does not follow (engine/incremental.py); a sign-off is judged by the
+    # statuses at its own moment (validation, and the status rules for a go's staleness); only the pipeline renders.
     assert callers == {
         "generator/pipeline.py",
         "generator/diff.py",
-        "generator/history.py",
+        "generator/engine/incremental.py",
         "generator/validation.py",
         "generator/engine/status.py",
     }

@@ -657,7 +657,7 @@ def test_status_changes_flag_regressions_and_take_the_new_reasons() -> None:
         "A-G03": gate_state("A-G03", "blocked", "requires A-G01, which is partial"),
         "A-G00": gate_state("A-G00", "blocked", "requires A-G09"),
     }
-    changes = _status_changes(old, new, GATE_RANK)
+    changes = _status_changes({ident: state.status for ident, state in old.items()}, new, GATE_RANK)
     assert changes == [
         StatusChange("A-G00", None, "blocked", ("requires A-G09",), False),
         StatusChange("A-G01", "ready", "partial", ("no assessment", "1 of 2 check results pass"), True),
@@ -666,7 +666,7 @@ def test_status_changes_flag_regressions_and_take_the_new_reasons() -> None:
         StatusChange("A-G04", "ready", None, (), False),
     ]
     waves = _status_changes(
-        {"w1": wave_state("w1", "passed"), "w2": wave_state("w2", "not-started")},
+        {"w1": "passed", "w2": "not-started"},
         {"w1": wave_state("w1", "in-progress", "T-G01 is partial"), "w2": wave_state("w2", "in-progress")},
         WAVE_RANK,
     )

@@ -236,6 +236,27 @@ def test_main_workflow() -> None:
     assert upload["with"]["path"] == "site/"
 
 
+def test_main_keeps_the_history_cache_and_pull_requests_only_read_it() -> None:
+    """Main's builds restore and save the history's cache where READINESS_CACHE_DIR says; a pull
+    request restores it before its build and diff and never saves it (what a pull request runs
+    must not change what main publishes)."""
+    for name, action in (("main.yml", "actions/cache@v4"), ("pull-request.yml", "actions/cache/restore@v4")):
+        workflow = load(name)
+        job = next(iter(workflow["jobs"].values()))
+        folder = job["env"]["READINESS_CACHE_DIR"]
+        all_steps = steps(workflow)
+        caching = [step for step in all_steps if step.get("uses", "").startswith("actions/cache")]
+        assert [step["uses"] for step in caching] == [action], name
+        cache = caching[0]
+        assert cache["with"]["path"] == folder == ".cache/readiness"
+        assert cache["with"]["key"] == "readiness-history-${{ gitea.sha }}"
+        assert cache["with"]["restore-keys"] == "readiness-history-"
+        scripts = runs(workflow)
+        assert all_steps.index(cache) < index_of(scripts, "readiness build")
+        if name == "pull-request.yml":
+            assert all_steps.index(cache) < index_of(scripts, "readiness diff")
+
+
 def test_scripts_take_expressions_through_env_only() -> None:
     """Branch names and titles are set by whoever opens the pull request: an expression
     pasted into a script could run code, so values reach scripts through ``env``."""

@@ -25,6 +25,7 @@ import click
 from ..errors import ReadinessError, ValidationFailed
 
 if TYPE_CHECKING:
+    from ..cache import HistoryCache
     from ..progress import Progress
     from ..textsafe import Word
 
@@ -348,3 +349,13 @@ def repeatable(name: str, metavar: str, help_text: str, **extra: Any) -> Callabl
     option's name (``--approved-by`` -> ``approved_by``); its help ends with "(repeatable)"."""
     dest = name.lstrip("-").replace("-", "_")
     return click.option(name, dest, multiple=True, metavar=metavar, help=f"{help_text} (repeatable).", **extra)
+
+
+# ------------------------------------------------------------------ the history's cache
+
+
+def history_cache() -> HistoryCache | None:
+    """The history cache of ``--root`` (``READINESS_CACHE_DIR``, else ROOT/.cache/readiness; ``off``: none)."""
+    from ..cache import open_cache
+
+    return open_cache(root(), os.environ)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import as_of_moment, as_of_option, echo, echo_lines, field, progress, report_errors, root
+from .common import as_of_moment, as_of_option, echo, echo_lines, field, history_cache, progress, report_errors, root
 
 
 @click.command()
@@ -18,7 +18,7 @@ def history(as_of: str | None, as_json: bool) -> None:
 
     moment = as_of_moment(as_of)
     with progress("history") as tick:
-        result = compute_history(root(), moment, tick)
+        result = compute_history(root(), moment, tick, cache=history_cache())
     if as_json:
         echo(json_text(history_document(result)))
         return
@@ -50,7 +50,7 @@ def diff(base: str | None, head: str | None, fmt: str, fail_on_regression: bool,
 
     moment = as_of_moment(as_of)
     with progress("diff") as tick:
-        result = compute_diff(root(), base, head, moment, tick)
+        result = compute_diff(root(), base, head, moment, tick, cache=history_cache())
     if fmt == "json":
         echo(json_text(diff_document(result)))
     else:

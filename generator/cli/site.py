@@ -13,6 +13,7 @@ from .common import (
     directory_option,
     echo,
     field,
+    history_cache,
     log_to_terminal,
     progress,
     report_errors,
@@ -47,7 +48,7 @@ def render(as_of: str | None, out: Path) -> None:
     where = root()
     moment = as_of_moment(as_of)
     with progress("render") as tick:
-        rendered = pipeline.render(where, pipeline.build_model(where, moment, progress=tick))
+        rendered = pipeline.render(where, pipeline.build_model(where, moment, progress=tick, cache=history_cache()))
     pipeline.write(rendered, out)
     echo(f"wrote {len(rendered.pages)} pages and {len(rendered.files)} other files into {field(out)}")
 

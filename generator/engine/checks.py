@@ -84,8 +84,8 @@ def describe_check(check: Check) -> str:
     return f"{scope}: " + " and ".join(parts)
 
 
-def _selected(check: Check, catalog: Catalog) -> list[tuple[str, Any]]:
-    """(ref, entity or None for a missing id), in a stable order."""
+def selected_entities(check: Check, catalog: Catalog) -> list[tuple[str, Any]]:
+    """What a check selects: (ref, entity or None for a missing id), in a stable order."""
     kind = selected_kind(check.select).name
     table = catalog.table(kind)
     out: list[tuple[str, Any]] = []
@@ -148,18 +148,18 @@ class CheckCache:
         key = (id(check), token)
         found = self._selected.get(key)
         if found is None:
-            found = self._selected[key] = _selected(check, catalog)
+            found = self._selected[key] = selected_entities(check, catalog)
         return found
 
     def field_reasons(self, check: Check, kind: str, entity: Any) -> list[str]:
         key = (id(check), id(entity))
         found = self._fields.get(key)
         if found is None:
-            found = self._fields[key] = _field_reasons(check, kind, entity)
+            found = self._fields[key] = static_reasons(check, kind, entity)
         return found
 
 
-def _field_reasons(check: Check, kind: str, entity: Any) -> list[str]:
+def static_reasons(check: Check, kind: str, entity: Any) -> list[str]:
     """Unmet ``fields`` conditions that do not depend on evidence."""
     reasons = []
     for name in check.fields or ():
@@ -184,43 +184,62 @@ def evaluate_check(
     cache: CheckCache | None = None,
 ) -> list[CheckResult]:
     """One result per selected entity (a listed id that does not exist fails)."""
-    results: list[CheckResult] = []
     kind = selected_kind(check.select).name
-    selected = cache.selected(check, catalog) if cache is not None else _selected(check, catalog)
+    selected = cache.selected(check, catalog) if cache is not None else selected_entities(check, catalog)
+    results: list[CheckResult] = []
     for ref, entity in selected:
         if entity is None:
-            results.append(
-                CheckResult(gate_id, index, ref, False, (f"{kind} '{ref.partition(':')[2]}' does not exist",))
+            static: list[str] = []
+        else:
+            static = (
+                cache.field_reasons(check, kind, entity) if cache is not None else static_reasons(check, kind, entity)
             )
-            continue
-        static = cache.field_reasons(check, kind, entity) if cache is not None else _field_reasons(check, kind, entity)
-        reasons: list[str] = []
-        for name in check.fields or ():
-            if name == "evidence":
-                if not evidence.has_about(ref):
-                    reasons.append("lacks evidence")
-            elif f"lacks {name}" in static:
-                reasons.append(f"lacks {name}")
-        used: str | None = None
-        if check.evidence:
-            used = evidence.latest_about(ref, check.evidence)
-            if used is None:
-                reasons.append(f"no {check.evidence} record")
-            else:
-                record = catalog.evidence[used]
-                day = evidence.observed_day(used)
-                if record.result != "pass":
-                    reasons.append(f"latest {check.evidence} record {used} ({day}) did not pass")
-                elif check.max_age_days is not None and is_stale(day, check.max_age_days, as_of.date()):
-                    age = (as_of.date() - day).days
-                    reasons.append(
-                        f"latest {check.evidence} record {used} is {age} days old (at most "
-                        f"{check.max_age_days} {'day' if check.max_age_days == 1 else 'days'})"
-                    )
-        results.append(CheckResult(gate_id, index, ref, not reasons, tuple(reasons), used))
+        results.append(check_result(gate_id, index, check, kind, ref, entity, static, catalog, evidence, as_of))
     return results
+
+
+def check_result(
+    gate_id: str,
+    index: int,
+    check: Check,
+    kind: str,
+    ref: str,
+    entity: Any,
+    static: list[str],
+    catalog: Catalog,
+    evidence: EvidenceIndex,
+    as_of: dt.datetime,
+) -> CheckResult:
+    """The result of one check for one selected entity (``None``: a listed id that does not
+    exist); ``static`` is :func:`static_reasons` of the entity."""
+    if entity is None:
+        return CheckResult(gate_id, index, ref, False, (f"{kind} '{ref.partition(':')[2]}' does not exist",))
+    reasons: list[str] = []
+    for name in check.fields or ():
+        if name == "evidence":
+            if not evidence.has_about(ref):
+                reasons.append("lacks evidence")
+        elif f"lacks {name}" in static:
+            reasons.append(f"lacks {name}")
+    used: str | None = None
+    if check.evidence:
+        used = evidence.latest_about(ref, check.evidence)
+        if used is None:
+            reasons.append(f"no {check.evidence} record")
+        else:
+            record = catalog.evidence[used]
+            day = evidence.observed_day(used)
+            if record.result != "pass":
+                reasons.append(f"latest {check.evidence} record {used} ({day}) did not pass")
+            elif check.max_age_days is not None and is_stale(day, check.max_age_days, as_of.date()):
+                age = (as_of.date() - day).days
+                reasons.append(
+                    f"latest {check.evidence} record {used} is {age} days old (at most "
+                    f"{check.max_age_days} {'day' if check.max_age_days == 1 else 'days'})"
+                )
+    return CheckResult(gate_id, index, ref, not reasons, tuple(reasons), used)
 
 
 def selected_refs(gate: Gate, catalog: Catalog) -> set[str]:
     """Every entity reference that one of the gate's checks selects (what a waiver may name)."""
-    return {ref for check in gate.checks for ref, entity in _selected(check, catalog) if entity is not None}
+    return {ref for check in gate.checks for ref, entity in selected_entities(check, catalog) if entity is not None}

@@ -123,6 +123,8 @@ def _gate_state(
     index: EvidenceIndex,
     results: list[CheckResult],
     states: dict[str, GateState],
+    *,
+    explain: bool = True,
 ) -> GateState:
     gate = catalog.gates[gate_id]
     reasons: list[Reason] = []
@@ -137,7 +139,7 @@ def _gate_state(
             reasons.append(Reason(f"requires {target}, which is {required_status}", gate=target))
 
     failing = [r for r in results if not r.passed]
-    check_reasons = _check_reasons(gate_id, results, catalog)
+    check_reasons = _check_reasons(gate_id, results, catalog) if explain else []
     assessment = index.assessments.get(gate_id)
     expires: dt.date | None = None
     status: GateStatus
@@ -297,3 +299,10 @@ def derive(catalog: Catalog, as_of: dt.datetime, cache: CheckCache | None = None
                 catalog, index, signed.get(wave_id), wave_state.gates, statuses_at
             )
     return derived
+
+
+# The rules for one gate and one wave, for engine/incremental.py, which applies them only where
+# something changed. ``gate_state(..., explain=False)``: the status without a reason per failing
+# check result (what a history keeps is statuses).
+gate_state = _gate_state
+wave_state = _wave_state

@@ -28,6 +28,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from ..asof import format_moment, resolve_as_of
+from ..cache import open_cache
 from ..errors import ReadinessError, ValidationFailed
 from ..git import GitError
 from ..pipeline import build_model, render
@@ -129,8 +130,9 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
         root = self._root(config)
         try:
             as_of = resolve_as_of(self.config.as_of or os.environ.get("READINESS_AS_OF"), os.environ)
+            cache = open_cache(root, os.environ) if self.config.history else None
             model = build_model(
-                root, as_of, history=self.config.history, history_off=HISTORY_OFF, progress=self.progress
+                root, as_of, history=self.config.history, history_off=HISTORY_OFF, progress=self.progress, cache=cache
             )
         except ValidationFailed as exc:
             if getattr(self, "_serving", False):
@@ -150,6 +152,7 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):  # type: ignore[no-untyped-c
                 version=self.config.version or os.environ.get("MIKE_DOCS_VERSION") or None,
                 previous_version=self.config.previous_version,
                 previous_commit=self.config.previous_commit,
+                cache=cache,
             )
         except GitError:
             raise  # as above

@@ -4,7 +4,7 @@ resolve (through aliases), gate requirements have no cycles, attachments are sou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ...textsafe import article
 from ..catalog import Catalog, Origin
@@ -51,8 +51,30 @@ class _Refs:
         return canonical
 
 
+ADDABLE_KINDS = frozenset(
+    {
+        "assessment",
+        "endpoint-verified",
+        "backup-verified",
+        "restore-tested",
+        "registry-verified",
+        "tls-verified",
+        "risk-raised",
+        "note",
+    }
+)
+"""Evidence kinds whose cross-checks are all about the record itself (:func:`_check_evidence`) and
+the attachments' case: adding such a record to a catalog can break no rule of another record
+(:func:`cross_check_added`). A kind with a rule that reaches other records, or the statuses,
+is not listed: a catalog that holds one of its records is always loaded whole."""
+
+
 def cross_check(run: Run, catalog: Catalog, now: dt.datetime) -> None:
-    """Every cross-check of the catalog."""
+    """Every cross-check of the catalog.
+
+    A new rule about evidence records goes in :func:`_check_evidence` when it is about the
+    record alone (:func:`cross_check_added` applies it too); a rule that spans records must
+    also be applied there, or leave the kinds it concerns out of :data:`ADDABLE_KINDS`."""
     ref = _Refs(run, catalog)
     origins = catalog.origins
     cache = run.cache
@@ -102,6 +124,19 @@ def cross_check(run: Run, catalog: Catalog, now: dt.datetime) -> None:
         if record.kind not in ("waiver", "sign-off"):  # decisions also read gates' owners: check them each time
             done("evidence", evidence_id, record, before)
     attachment_case(run, catalog)
+
+
+def cross_check_added(run: Run, catalog: Catalog, added: Sequence[str], now: dt.datetime) -> None:
+    """The cross-checks of the evidence records ``added`` to a catalog that passed every
+    cross-check and holds records of :data:`ADDABLE_KINDS` only: they can break no rule of
+    the records that were there (nothing those reference disappeared), so checking the added
+    ones is checking the whole catalog."""
+    ref = _Refs(run, catalog)
+    for evidence_id in added:
+        record = catalog.evidence[evidence_id]
+        _check_evidence(run, catalog, ref, evidence_id, record, catalog.origins[("evidence", evidence_id)], now)
+    if any(catalog.evidence[evidence_id].attachments for evidence_id in added):
+        attachment_case(run, catalog)
 
 
 def _check_service(run: Run, ref: _Refs, service_id: str, service: Service, origin: Origin) -> None:

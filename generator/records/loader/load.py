@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +15,14 @@ from pydantic import BaseModel
 
 from ...errors import Problem, UsageError, ValidationFailed
 from ...probes.planschema import DEFAULT_PLAN
+from .. import yamlstrict
 from ..catalog import Catalog, Origin
 from ..kinds import EVIDENCE, KINDS, SERVICE, Kind, R
-from ..models import AllowedSecret, is_slug, reserved_reason
+from ..models import AllowedSecret, Evidence, is_slug, reserved_reason
 from ..tree import Entry, Tree, WorkTree
-from .crosscheck import cross_check, register
+from .crosscheck import ADDABLE_KINDS, cross_check, cross_check_added, register
 from .documents import list_file, one_file, plan_file
-from .files import ParseCache, cached, discover
+from .files import ATTACHMENTS_DIR, ParseCache, cached, discover
 from .state import Run
 
 ALLOWED_SECRETS = "data/allowed-secrets.yaml"
@@ -40,12 +42,66 @@ def load_catalog(root: Path, *, now: dt.datetime | None = None) -> Catalog:
 
 def load_tree(tree: Tree, root: Path, *, now: dt.datetime | None = None, cache: ParseCache | None = None) -> Catalog:
     """Load, validate and cross-check the records of any tree (the work tree or a revision)."""
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _load(tree, root, now or dt.datetime.now(dt.UTC), cache)
 
 
+def extendable(catalog: Catalog) -> bool:
+    """Whether :func:`extend_catalog` may add records to ``catalog``: all its evidence records are of
+    :data:`~.crosscheck.ADDABLE_KINDS`."""
+    return all(record.kind in ADDABLE_KINDS for record in catalog.evidence.values())
+
+
+def extend_catalog(
+    previous: Catalog, tree: Tree, added: Sequence[str], *, now: dt.datetime, cache: ParseCache
+) -> tuple[Catalog, list[str]] | None:
+    """The catalog of ``tree``, which is the tree ``previous`` was loaded from plus the files
+    ``added`` (paths): ``previous`` with the evidence records those add, when loading ``tree``
+    whole would find exactly that; with the ids added. ``None`` when a whole load must decide:
+    an added file that is not a clean evidence record of :data:`~.crosscheck.ADDABLE_KINDS` or
+    an attachment, a problem, a possible secret.
+
+    ``previous`` must be :func:`extendable`. This is how a history reads a commit that only
+    adds evidence (most commits), without visiting every record again."""
+    new: dict[str, Evidence] = {}
+    origins: dict[tuple[str, str], Origin] = {}
+    for rel in added:
+        parts = rel.split("/")
+        if parts[0] != EVIDENCE.layout.path or len(parts) < 2:
+            return None
+        if parts[1] == ATTACHMENTS_DIR and len(parts) > 2:
+            continue  # an attachment: only the records that name it read it
+        entry = tree.entry(rel)
+        stem = parts[-1][: -len(".yaml")]
+        if (
+            entry is None
+            or entry.kind != "file"
+            or not parts[-1].endswith(".yaml")
+            or any(yamlstrict.forbidden_in_name(part) is not None for part in parts[1:])
+            or not _valid_slug(stem)
+            or reserved_reason(stem) is not None
+            or stem in previous.evidence
+            or stem in new
+        ):
+            return None
+        result = cached(cache, entry, functools.partial(one_file, tree, rel, EVIDENCE))
+        if result.problems or result.broken or result.secrets or result.held or len(result.records) != 1:
+            return None
+        record = result.records[0][0]
+        if not isinstance(record, Evidence) or record.kind not in ADDABLE_KINDS:
+            return None
+        new[stem] = record
+        origins[("evidence", stem)] = Origin(rel)
+    catalog = dataclasses.replace(
+        previous, evidence={**previous.evidence, **new}, origins={**previous.origins, **origins}
+    )
+    run = Run(tree=tree, cache=cache)
+    cross_check_added(run, catalog, list(new), now)
+    return None if run.problems else (catalog, list(new))
+
+
 @contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """Loading makes hundreds of thousands of acyclic objects; the cyclic collector
     would walk them again and again for nothing. Reference counting still frees them."""
     enabled = gc.isenabled()
