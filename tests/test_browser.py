@@ -707,6 +707,15 @@ def test_evidence_text_entity_owner_kind_and_result_filters(open_tab: OpenTab, b
     filter_control(page, "text").fill("")
     expect(static_table(page)).to_be_visible()
 
+    # The Entity field suggests what records are about, as it is typed.
+    filter_control(page, "entity").press_sequentially("INTER")
+    suggestions = content(page).locator("#rd-evidence-entities option")
+    expect(suggestions).to_have_count(1)
+    expect(suggestions).to_have_attribute("value", "service:inter-hub")
+    expect(content(page).locator(".rd-evidence-status")).to_have_text("No record matches the filters.")
+    filter_control(page, "entity").fill("")
+    expect(static_table(page)).to_be_visible()
+
     for name, value, expected in [
         ("entity", "service:inter-hub", [r for r in every if "service:inter-hub" in names(r["About"])]),
         ("entity", "inter-hub", [r for r in every if "service:inter-hub" in names(r["About"])]),

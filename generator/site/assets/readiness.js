@@ -91,14 +91,22 @@
         r.words = [r.id, r.summary, r.kind, r.result || "", r.about.join(" "), r.gates.join(" "), r.owners.join(" ")]
           .join(" ").toLowerCase();
       });
-      if (entities && !entities.options.length) {
-        doc.entities.forEach(function (e) {
-          var option = element("option");
-          option.value = e.ref;
-          entities.appendChild(option);
-        });
-      }
-      return { records: doc.records, urls: urls };
+      return { records: doc.records, urls: urls, entities: doc.entities.map(function (e) { return e.ref; }) };
+    }
+
+    // The Entity field's suggestions: the first few entities that contain what is typed (any case).
+    var SUGGESTIONS = 30;
+
+    function suggest() {
+      if (!index || !entities) return;
+      var typed = form.elements.entity.value.trim().toLowerCase();
+      var refs = index.entities.filter(function (ref) { return ref.toLowerCase().indexOf(typed) >= 0; });
+      entities.textContent = "";
+      refs.slice(0, SUGGESTIONS).forEach(function (ref) {
+        var option = element("option");
+        option.value = ref;
+        entities.appendChild(option);
+      });
     }
 
     function state() {
@@ -176,11 +184,30 @@
       });
     }
 
+    var original = pages.querySelector("table");
+    var names = original && original.tHead
+      ? Array.prototype.map.call(original.tHead.rows[0].cells, function (th) { return th.textContent.trim(); })
+      : Object.keys(CELLS);
+
+    // While filters are set, the page's own table is kept out of the document (the page stays as small as
+    // it was), and put back when they are cleared.
+    var parked = null;
+
+    function park() {
+      if (parked) return;
+      parked = document.createDocumentFragment();
+      while (pages.firstChild) parked.appendChild(pages.firstChild);
+      pages.hidden = true;
+    }
+
+    function unpark() {
+      if (!parked) return;
+      pages.appendChild(parked);
+      parked = null;
+      pages.hidden = false;
+    }
+
     function table(rows) {
-      var original = pages.querySelector("table");
-      var names = original
-        ? Array.prototype.map.call(original.tHead.rows[0].cells, function (th) { return th.textContent.trim(); })
-        : Object.keys(CELLS);
       var out = element("table");
       var head = out.createTHead().insertRow();
       names.forEach(function (name) { head.appendChild(element("th", name)); });
@@ -203,10 +230,10 @@
         found.hidden = true;
         status.hidden = true;
         status.textContent = "";
-        pages.hidden = false;
+        unpark();
         return;
       }
-      pages.hidden = true;
+      park();
       status.hidden = false;
       found.hidden = false;
       if (failure) {
@@ -232,7 +259,12 @@
         var more = element("button", "Show " + Math.min(step, rows.length - shown) + " more");
         more.type = "button";
         more.className = "rd-evidence-button";
-        more.addEventListener("click", function () { shown += step; render(); });
+        more.addEventListener("click", function () {
+          shown += step;
+          render();
+          var next = found.querySelector("button");  // keep the keyboard where it was
+          if (next) next.focus();
+        });
         found.appendChild(more);
       }
     }
@@ -253,6 +285,7 @@
     });
     form.addEventListener("input", function (event) {
       if (event.target.tagName !== "INPUT") return;
+      if (event.target === form.elements.entity) suggest();
       update(!typing);  // one history entry for what is typed in one go
       typing = true;
     });
@@ -263,7 +296,7 @@
       typing = false;
       update(true);
     });
-    form.elements.entity.addEventListener("focus", load);  // its suggestions come with the index
+    form.elements.entity.addEventListener("focus", function () { load().then(suggest); });  // from the index
     window.addEventListener("popstate", function () { restore(); shown = step; render(); });
 
     restore();

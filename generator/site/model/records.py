@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -169,6 +170,7 @@ def _view(
     history: History | None,
     evidence_id: str,
     gates: tuple[GateUse, ...],
+    owners_of_ref: Callable[[str], tuple[str, ...]],
 ) -> RecordView:
     record = catalog.evidence[evidence_id]
     index = derived.index
@@ -183,8 +185,8 @@ def _view(
         for a in record.attachments or []
     )
     entities = tuple(_canonical(catalog, ref) for ref in record.about)
-    owners = {o for gate in gates for o in owners_of(catalog, derived, f"gate:{gate.link.text}")}
-    owners.update(o for entity in entities for o in owners_of(catalog, derived, entity.text))
+    owners = {o for gate in gates for o in owners_of_ref(f"gate:{gate.link.text}")}
+    owners.update(o for entity in entities for o in owners_of_ref(entity.text))
     return RecordView(
         id=evidence_id,
         record=record,
@@ -273,6 +275,7 @@ def build_records(catalog: Catalog, derived: Derived, history: History | None) -
     for gate_id in sorted(by_gate):
         for eid in by_gate[gate_id]:
             gates_of.setdefault(eid, []).append(gate_id)
+    owners = functools.cache(lambda ref: owners_of(catalog, derived, ref))  # each entity's owners, once
     views = {
         eid: _view(
             catalog,
@@ -280,6 +283,7 @@ def build_records(catalog: Catalog, derived: Derived, history: History | None) -
             history,
             eid,
             tuple(GateUse(_gate(derived, g), assessed.get(eid, {}).get(g)) for g in gates_of.get(eid, [])),
+            owners,
         )
         for eid in visible
     }
