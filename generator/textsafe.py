@@ -318,14 +318,18 @@ def problem_parts(problem: Problem) -> TerminalLine:
 _JSON_CANDIDATE = re.compile(r"[^\n\x20-\x7e]")
 
 
-def json_text(document: object, *, indent: int | None = 2) -> str:
+def json_text(document: object, *, indent: int | None = 2, compact: bool = False) -> str:
     """``json.dumps`` (UTF-8 kept) with every character :func:`terminal_text` escapes written as ``\\uXXXX``.
 
     ``json.dumps`` escapes C0 controls itself but leaves DEL, C1, bidi and
     zero-width characters raw; they can only occur inside strings, where the
     JSON escape stands for the same character, so the document is unchanged.
+    ``compact``: one line, no space after ``,`` and ``:`` (``indent`` is ignored).
     """
-    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    if compact:
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = json.dumps(document, indent=indent, ensure_ascii=False)
 
     return _JSON_CANDIDATE.sub(lambda m: json.dumps(m[0])[1:-1] if _unsafe(m[0]) else m[0], text)
 

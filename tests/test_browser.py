@@ -18,8 +18,8 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-from urllib.parse import urlsplit
+from typing import Any, Literal
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -416,40 +416,6 @@ def test_gates_table_sorts_by_status(open_tab: OpenTab, base_url: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# 7. Evidence index filter
-
-
-def test_evidence_index_filters_by_kind(open_tab: OpenTab, base_url: str) -> None:
-    tab = open_tab()
-    page = tab.page
-    page.goto(base_url + "evidence/")
-    box = content(page).locator(".rd-filter")
-    expect(box.locator("select")).to_have_count(2)  # Kind and Gates
-    kind = box.locator("label").filter(has_text=re.compile(r"^\s*Kind")).locator("select")
-    expect(kind).to_have_attribute("aria-label", "Filter by Kind")
-
-    table = content(page).locator("table").first
-    headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
-    column = headers.index("Kind")
-    rows = table.locator("tbody tr")
-    total = rows.count()
-    kinds = [rows.nth(i).locator("td").nth(column).inner_text().strip() for i in range(total)]
-    assert "endpoint-verified" in kinds and len(set(kinds)) > 1, kinds
-
-    kind.select_option("endpoint-verified")
-    expect(table.locator("tbody tr:visible")).to_have_count(kinds.count("endpoint-verified"))
-    for i in range(total):
-        row = rows.nth(i)
-        if kinds[i] == "endpoint-verified":
-            expect(row).to_be_visible()
-        else:
-            expect(row).to_be_hidden()
-
-    kind.select_option("")  # "all"
-    expect(table.locator("tbody tr:visible")).to_have_count(total)
-    tab.tracker.assert_clean()
-
-
 # ---------------------------------------------------------------------------------------------
 # 9. A former id's URL redirects in the browser
 
@@ -506,6 +472,7 @@ PAGE_TYPES = {
     "guide": "guide/statuses/",
     "gate card": "embed/gates/ops-g06/",
     "wave card": "embed/waves/wave-1-registry-proof/",
+    "evidence index, filtered": "evidence/?gate=OPS-G15&text=gate",
 }
 """One page of each type the site has, on the shipped data."""
 
@@ -538,7 +505,7 @@ def test_no_serious_accessibility_violations(open_tab: OpenTab, base_url: str, a
     tab = open_tab(scheme)
     found = {}
     for name, rel in PAGE_TYPES.items():
-        tab.page.goto(base_url + rel)
+        tab.page.goto(base_url + rel, wait_until="networkidle")  # a filtered index has loaded its rows
         violations = axe_violations(tab.page, axe_source)
         if violations:
             found[f"{name} ({rel or '/'})"] = violations
@@ -746,3 +713,376 @@ def test_each_fact_is_on_a_line_of_its_own(
             assert lower["y"] >= upper["y"] + upper["height"] - 1, f"{rel}: {below!r} is not below {above!r}"
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# 11. The evidence index: every cell links, filters kept in the URL, small pages at scale; search finds ids first
+
+EVIDENCE_COLUMNS = ["Observed", "Record", "Summary", "Kind", "Result", "About", "Gates", "Owners"]
+LINKED_COLUMNS = ("Record", "About", "Gates", "Owners")
+"""The cells that name records, entities, gates and owners: each name is a link."""
+
+
+def site_records(root: Path) -> Any:
+    """The site model's records, as the build computes them (no history: not needed here)."""
+    from generator.asof import parse_as_of
+    from generator.pipeline import build_model
+    from generator.site.model import build_model as site_model
+
+    model = build_model(root, parse_as_of(AS_OF), history=False)
+    return site_model(model.catalog, model.derived).records
+
+
+def evidence_rows(table: Locator) -> list[dict[str, str]]:
+    """Each row of an evidence table as column -> the cell's text."""
+    headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    assert headers == EVIDENCE_COLUMNS, headers
+    rows = table.locator("tbody tr")
+    return [
+        dict(zip(headers, [t.strip() for t in rows.nth(i).locator("td").all_inner_texts()], strict=True))
+        for i in range(rows.count())
+    ]
+
+
+def record_ids(rows: list[dict[str, str]]) -> list[str]:
+    """The records of the rows, by id (a superseded one's cell says so after its id)."""
+    return [row["Record"].removesuffix(" (superseded)") for row in rows]
+
+
+def names(cell: str) -> list[str]:
+    """The names a cell lists (``OPS-G05 (ready), OPS-G06`` -> ``OPS-G05``, ``OPS-G06``)."""
+    return [part.split(" (")[0] for part in cell.split(", ") if part]
+
+
+def without_page(records: Any) -> set[str]:
+    """The gates and entities a record may name that have no page (retired gates and waves): shown as text."""
+    choices = records.choices
+    return {link.text for link in choices.gates + choices.entities if link.target is None}
+
+
+def assert_cells_link(page: Page, table: Locator, base_url: str, unlinked: frozenset[str] = frozenset()) -> int:
+    """Every record, entity, gate and owner a cell names is a link to a page of the site, with that name
+    (except the names in ``unlinked``, which have no page)."""
+    headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    rows = table.locator("tbody tr")
+    sections = {"Record": "/evidence/", "About": "/", "Gates": "/gates/", "Owners": "/owners/"}
+    checked = 0
+    for i in range(rows.count()):
+        for column in LINKED_COLUMNS:
+            cell = rows.nth(i).locator("td").nth(headers.index(column))
+            links = cell.locator("a")
+            named = [name for name in names(cell.inner_text().strip()) if name not in unlinked]
+            assert links.all_inner_texts() == named, (column, cell.inner_text())
+            for href in links.evaluate_all("(as) => as.map((a) => a.href)"):
+                assert href.startswith(base_url) and urlsplit(href).path.startswith(sections[column]), (column, href)
+                checked += 1
+    return checked
+
+
+def found_table(page: Page) -> Locator:
+    return content(page).locator(".rd-evidence-found table")
+
+
+def static_table(page: Page) -> Locator:
+    return content(page).locator(".rd-evidence-pages table")
+
+
+def filter_control(page: Page, name: str) -> Locator:
+    return content(page).locator(f"form.rd-evidence-filter [name={name}]")
+
+
+def test_evidence_index_links_every_record_entity_gate_and_owner(open_tab: OpenTab, base_url: str) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "evidence/")
+    table = static_table(page)
+    rows = evidence_rows(table)
+    assert {row["Record"] for row in rows} == {"2026-06-14-seed-status", "2026-06-14-interhub-bootstrap-probe"}
+    assert assert_cells_link(page, table, base_url) > 10
+    probe = next(row for row in rows if row["Record"] == "2026-06-14-interhub-bootstrap-probe")
+    assert (probe["About"], probe["Gates"]) == ("service:inter-hub", "OPS-G15 (partial)")
+
+    # The links lead where they say.
+    row = table.locator("tbody tr").filter(has_text="2026-06-14-interhub-bootstrap-probe")
+    row.get_by_role("link", name="service:inter-hub", exact=True).click()
+    expect(page).to_have_url(base_url + "services/inter-hub/")
+    expect(heading(page)).to_have_text(re.compile("^Inter-Hub"))
+    page.go_back()
+    row.get_by_role("link", name="OPS-G15", exact=True).click()
+    expect(page).to_have_url(base_url + "gates/ops-g15/")
+    page.go_back()
+    owner = names(probe["Owners"])[0]
+    row.get_by_role("link", name=owner, exact=True).click()
+    expect(page).to_have_url(base_url + f"owners/{owner}/")
+    expect(heading(page)).to_have_text(re.compile(f"^Owner {re.escape(owner)}"))
+    tab.tracker.assert_clean()
+
+
+def test_evidence_filter_by_gate_is_kept_in_the_url(open_tab: OpenTab, base_url: str) -> None:
+    records = site_records(REPO)
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "evidence/")
+    gate = filter_control(page, "gate")
+    expect(gate).to_be_visible()
+    # Every gate a record assesses or whose checks used it, and nothing else.
+    assert gate.locator("option").all_inner_texts() == ["all", *sorted(records.by_gate)]
+    every = evidence_rows(static_table(page))
+    assert len(every) == 2
+
+    gate.select_option("OPS-G01")
+    expect(page).to_have_url(base_url + "evidence/?gate=OPS-G01")
+    expect(content(page).locator(".rd-evidence-status")).to_have_text("1 record matches.")
+    expect(static_table(page)).to_be_hidden()
+    shown = evidence_rows(found_table(page))
+    assert shown == [row for row in every if "OPS-G01" in names(row["Gates"])], shown
+    assert_cells_link(page, found_table(page), base_url)
+
+    page.reload()
+    expect(filter_control(page, "gate")).to_have_value("OPS-G01")
+    expect(found_table(page).locator("tbody tr")).to_have_count(1)
+    assert evidence_rows(found_table(page)) == shown
+
+    page.go_back()  # before the filter: the page's own table again
+    expect(page).to_have_url(base_url + "evidence/")
+    expect(filter_control(page, "gate")).to_have_value("")
+    expect(static_table(page)).to_be_visible()
+    expect(found_table(page)).to_have_count(0)
+    page.go_forward()
+    expect(page).to_have_url(base_url + "evidence/?gate=OPS-G01")
+    expect(filter_control(page, "gate")).to_have_value("OPS-G01")
+    expect(found_table(page).locator("tbody tr")).to_have_count(1)
+
+    content(page).get_by_role("button", name="Clear filters").click()
+    expect(page).to_have_url(base_url + "evidence/")
+    expect(static_table(page).locator("tbody tr")).to_have_count(2)
+    tab.tracker.assert_clean()
+
+
+def test_evidence_text_entity_owner_kind_and_result_filters(open_tab: OpenTab, base_url: str) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "evidence/")
+    every = evidence_rows(static_table(page))
+
+    filter_control(page, "text").press_sequentially("Bootstrap gate")
+    expect(page).to_have_url(base_url + "evidence/?text=Bootstrap+gate")
+    expect(found_table(page).locator("tbody tr")).to_have_count(1)
+    assert [row["Record"] for row in evidence_rows(found_table(page))] == ["2026-06-14-interhub-bootstrap-probe"]
+    page.go_back()  # what was typed in one go is one step back
+    expect(page).to_have_url(base_url + "evidence/")
+    expect(filter_control(page, "text")).to_have_value("")
+
+    filter_control(page, "text").fill("no record says this")
+    expect(content(page).locator(".rd-evidence-status")).to_have_text("No record matches the filters.")
+    filter_control(page, "text").fill("")
+    expect(static_table(page)).to_be_visible()
+
+    # The Entity field suggests what records are about, as it is typed.
+    filter_control(page, "entity").press_sequentially("INTER")
+    suggestions = content(page).locator("#rd-evidence-entities option")
+    expect(suggestions).to_have_count(1)
+    expect(suggestions).to_have_attribute("value", "service:inter-hub")
+    expect(content(page).locator(".rd-evidence-status")).to_have_text("No record matches the filters.")
+    filter_control(page, "entity").fill("")
+    expect(static_table(page)).to_be_visible()
+
+    for name, value, expected in [
+        ("entity", "service:inter-hub", [r for r in every if "service:inter-hub" in names(r["About"])]),
+        ("entity", "inter-hub", [r for r in every if "service:inter-hub" in names(r["About"])]),
+        ("owner", "ops-hub", [r for r in every if "ops-hub" in names(r["Owners"])]),
+        ("kind", "assessment", [r for r in every if r["Kind"] == "assessment"]),
+        ("result", "fail", [r for r in every if r["Result"] == "fail"]),
+    ]:
+        assert expected, (name, value)
+        control = filter_control(page, name)
+        if name == "entity":
+            control.fill(value)
+        else:
+            control.select_option(value)
+        expect(page).to_have_url(base_url + "evidence/?" + urlencode({name: value}))
+        expect(found_table(page).locator("tbody tr")).to_have_count(len(expected))
+        assert evidence_rows(found_table(page)) == expected, (name, value)
+        content(page).get_by_role("button", name="Clear filters").click()
+        expect(static_table(page)).to_be_visible()
+    tab.tracker.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("query", "target"),
+    [
+        ("gitea", "/services/gitea/"),
+        ("inter-hub", "/services/inter-hub/"),
+        ("state-hub", "/services/state-hub/"),
+        ("coulombcore", "/environments/coulombcore/"),
+        ("2026-06-14-seed-status", "/evidence/2026-06-14-seed-status/"),
+        ("2026-06-14-interhub-bootstrap-probe", "/evidence/2026-06-14-interhub-bootstrap-probe/"),
+    ],
+)
+def test_search_finds_the_page_of_an_id_first(open_tab: OpenTab, base_url: str, query: str, target: str) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url)
+    box = page.locator("input.md-search__input")
+    box.click()
+    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching")  # the index is ready
+    # The whole id at once, then a key that changes nothing: Material searches on the key, for the full text
+    # only (no result list of a partial id to mistake for the answer).
+    box.fill(query)
+    box.press("End")
+    first = page.locator(".md-search-result__list a.md-search-result__link").first
+    link = re.compile("^" + re.escape(base_url + target.lstrip("/")) + r"(\?h=[^#]*)?$")
+    expect(first).to_have_attribute("href", link)
+    first.click()
+    expect(page).to_have_url(link)
+    tab.tracker.assert_clean()
+
+
+# The medium synthetic catalog (bench/synthetic.py: 1,000 records, 100 services, 20 gates), built once.
+
+PAGE_BYTES = 150_000
+PAGE_NODES = 3_000
+COUNT_NODES = "document.getElementsByTagName('*').length"
+
+
+@dataclass
+class Medium:
+    root: Path
+    site: Path
+    base: str
+    records: Any
+
+
+@pytest.fixture(scope="module")
+def medium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Medium]:
+    import shutil
+
+    from bench.synthetic import write_catalog
+
+    root = tmp_path_factory.mktemp("medium") / "repo"
+    write_catalog(root, "medium")
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs")
+    site = root / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "build", "--as-of", AS_OF, "--site-dir", str(site)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    with serve_directory(site) as base:
+        yield Medium(root, site, base, site_records(root))
+
+
+def test_medium_catalog_pages_stay_small(browser: Browser, medium: Medium) -> None:
+    """No page of the medium catalog is over 150 KB or 3,000 elements, the evidence index's included."""
+    sizes = {p.relative_to(medium.site).as_posix(): p.stat().st_size for p in medium.site.rglob("*.html")}
+    over = {path: size for path, size in sizes.items() if size > PAGE_BYTES}
+    assert not over, over
+    index_pages = sorted(path for path in sizes if path.startswith(("evidence/index.html", "evidence/page/")))
+    assert len(index_pages) == 10 == len(medium.records.pages)  # 1,000 records, 100 to a page
+    largest = sorted((path for path in sizes if path not in index_pages), key=lambda p: -sizes[p])[:5]
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        nodes = {}
+        for path in index_pages + largest:
+            page.goto(medium.base + path.removesuffix("index.html"))
+            nodes[path] = page.evaluate(COUNT_NODES)
+        # A filter that matches more records than a page holds shows a page's worth of rows.
+        page.goto(medium.base + "evidence/?kind=note")
+        expect(found_table(page).locator("tbody tr")).to_have_count(100)
+        nodes["evidence/?kind=note"] = page.evaluate(COUNT_NODES)
+    finally:
+        context.close()
+    assert not {path: n for path, n in nodes.items() if n > PAGE_NODES}, nodes
+    assert min(nodes[path] for path in index_pages) > 1_000, nodes  # the count sees every row
+
+
+def test_medium_evidence_pages_work_without_javascript(browser: Browser, medium: Medium) -> None:
+    context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(medium.base + "evidence/")
+        expect(content(page).locator("form.rd-evidence-filter")).to_be_hidden()
+        expect(static_table(page).locator("tbody tr")).to_have_count(100)
+        newest = evidence_rows(static_table(page))
+        assert record_ids(newest) == [r.id for r in medium.records.visible[:100]]
+        content(page).get_by_role("link", name="Older", exact=True).first.click()
+        expect(page).to_have_url(medium.base + "evidence/page/2/")
+        expect(heading(page)).to_have_text(re.compile("^Evidence, page 2 of 10"))
+        expect(content(page).get_by_text(re.compile(r"page 2 of 10, records 101 to 200"))).to_have_count(2)
+        second = evidence_rows(static_table(page))
+        assert record_ids(second) == [r.id for r in medium.records.visible[100:200]]
+        content(page).get_by_role("link", name="Oldest", exact=True).first.click()
+        expect(page).to_have_url(medium.base + "evidence/page/10/")
+        assert record_ids(evidence_rows(static_table(page))) == [r.id for r in medium.records.visible[900:]]
+        content(page).get_by_role("link", name="Newest", exact=True).first.click()
+        expect(page).to_have_url(medium.base + "evidence/")
+        assert_cells_link(page, static_table(page), medium.base, frozenset(without_page(medium.records)))
+    finally:
+        context.close()
+
+
+def test_medium_filters_offer_every_gate_and_owner(browser: Browser, medium: Medium) -> None:
+    """A gate whose checks used a record is offered and finds it, though the record assesses no gate;
+    an owner finds the records of the gates and entities it owns."""
+    records = medium.records
+    used_only = sorted({g.link.text for r in records.visible for g in r.gates if g.assessed is None})
+    assert used_only, "the medium catalog has no record that a check used without assessing the gate"
+    context = browser.new_context(viewport=VIEWPORT)
+    tracker = Tracker(medium.base)
+    try:
+        page = context.new_page()
+        tracker.attach(page)
+        page.goto(medium.base + "evidence/page/4/")
+        gate = filter_control(page, "gate")
+        assert gate.locator("option").all_inner_texts() == ["all", *sorted(records.by_gate)]
+        owner = filter_control(page, "owner")
+        assert owner.locator("option").all_inner_texts() == ["all", *[o.text for o in records.choices.owners]]
+
+        chosen = used_only[0]
+        gate.select_option(chosen)
+        expect(page).to_have_url(medium.base + f"evidence/page/4/?gate={chosen}")
+        expected = [r for r in records.visible if r.id in records.by_gate[chosen]]
+        shown = min(len(expected), 100)
+        expect(found_table(page).locator("tbody tr")).to_have_count(shown)
+        rows = evidence_rows(found_table(page))
+        assert record_ids(rows) == [r.id for r in expected[:shown]]
+        assert all(chosen in names(row["Gates"]) for row in rows)
+        assert any(f"{chosen} (" not in row["Gates"] for row in rows)  # found through a check, not an assessment
+        assert_cells_link(page, found_table(page), medium.base, frozenset(without_page(records)))
+
+        repo = records.choices.owners[0].text
+        gate.select_option("")
+        owner.select_option(repo)
+        expect(page).to_have_url(medium.base + f"evidence/page/4/?owner={repo}")
+        matching = [r for r in records.visible if repo in [o.text for o in r.owners]]
+        assert len(matching) > 100
+        status = content(page).locator(".rd-evidence-status")
+        expect(status).to_have_text(f"{len(matching)} records match; the newest 100 are shown.")
+        expect(found_table(page).locator("tbody tr")).to_have_count(100)
+        rows = evidence_rows(found_table(page))
+        assert record_ids(rows) == [r.id for r in matching[:100]]
+        assert all(repo in names(row["Owners"]) for row in rows)
+        more = min(100, len(matching) - 100)
+        content(page).get_by_role("button", name=f"Show {more} more").click()
+        expect(found_table(page).locator("tbody tr")).to_have_count(100 + more)
+    finally:
+        context.close()
+    tracker.assert_clean()
+
+
+@pytest.mark.parametrize("rel", ["evidence/page/2/", "evidence/?owner=repo-01&kind=assessment"])
+def test_medium_evidence_pages_are_accessible(browser: Browser, medium: Medium, axe_source: str, rel: str) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(medium.base + rel, wait_until="networkidle")
+        expect(content(page).locator("form.rd-evidence-filter")).to_be_visible()
+        violations = axe_violations(page, axe_source)
+    finally:
+        context.close()
+    assert not violations, "\n".join(violations)

@@ -13,6 +13,7 @@ from generator.engine.freshness import stale_from
 from generator.site import urls
 from generator.site.markdown import render_model
 from generator.site.model import SiteModel, build_model
+from generator.site.model.common import owners_of
 from generator.site.report import model_document, model_text, status_document, status_text
 from tests.golden_cases import load_case
 
@@ -100,3 +101,73 @@ def test_report_and_its_model_view_agree() -> None:
         model = build_model(case.catalog, case.derived)
         assert status_document(case.catalog, case.derived) == model_document(model)
         assert status_text(case.catalog, case.derived, 100) == model_text(model, 100)
+
+
+def test_a_record_knows_its_gates_entities_and_owners(basic: SiteModel) -> None:
+    """The evidence index's columns and filters: gates it assesses or whose checks used it, owners of both."""
+    records = basic.records
+    backup = records.by_id["2026-06-25-app-db-backup"]
+    # It assesses no gate, but EX-G01's check used it.
+    assert backup.record.assess == {}
+    assert [(g.link.text, g.assessed) for g in backup.gates] == [("EX-G01", None)]
+    assert [e.text for e in backup.entities] == ["store:app-db"]
+    assert [o.text for o in backup.owners] == ["platform"]  # EX-G01's owner and the store's backup owner
+    assess = records.by_id["2026-06-01-assess"]
+    assert [(g.link.text, g.assessed) for g in assess.gates] == [("EX-G01", "ready"), ("EX-G03", "ready")]
+    # Every gate the index offers is one that by_gate knows, and each record lists exactly the gates that list it.
+    assert [g.text for g in records.choices.gates] == sorted(records.by_gate)
+    for gate_id, ids in records.by_gate.items():
+        for view in records.visible:
+            assert (view.id in ids) == (gate_id in [g.link.text for g in view.gates])
+    assert [o.text for o in records.choices.owners] == sorted({o.text for r in records.visible for o in r.owners})
+    only = records.pages
+    assert len(only) == 1 and only[0].records == records.visible and (only[0].start, only[0].end) == (1, 7)
+    assert only[0].previous is None and only[0].next is None
+
+
+def test_an_owner_owns_what_its_page_lists(basic: SiteModel) -> None:
+    """One rule says who owns an entity: the owner pages and the records' owners agree."""
+    with load_case("basic") as case:
+        for owner in basic.owners:
+            listed = [link.text for link in owner.services + owner.stores + owner.environments]
+            for ref in listed:
+                assert owner.id in owners_of(case.catalog, case.derived, ref), (owner.id, ref)
+            for gate in owner.gates:
+                assert owner.id in owners_of(case.catalog, case.derived, f"gate:{gate}")
+        assert owners_of(case.catalog, case.derived, "repo:apps") == ("apps",)
+        assert owners_of(case.catalog, case.derived, "repo:applications") == ("apps",)  # a former id
+
+
+def test_the_evidence_index_pages_newest_first(catalog_dir, tmp_path) -> None:
+    """More records than a page holds: fixed-size pages, each record on exactly one, linked in order."""
+    from generator.asof import parse_as_of
+    from generator.engine.status import derive
+    from generator.records.loader import load_catalog
+    from generator.site.model import PAGE_SIZE
+
+    count = 2 * PAGE_SIZE + 5
+    files = {
+        f"evidence/2026/r-{n:04d}.yaml": f"observed: 2026-05-{1 + n % 28:02d}\nkind: note\nsummary: Note {n}\n"
+        f"about: [service:svc]\n"
+        for n in range(count)
+    }
+    root = catalog_dir(files)
+    catalog = load_catalog(root)
+    model = build_model(catalog, derive(catalog, parse_as_of("2026-06-30")))
+    pages = model.records.pages
+    assert [p.number for p in pages] == [1, 2, 3] and {p.count for p in pages} == {3}
+    assert [len(p.records) for p in pages] == [PAGE_SIZE, PAGE_SIZE, 5]
+    assert [r for p in pages for r in p.records] == list(model.records.visible)
+    assert [(p.start, p.end) for p in pages] == [(1, PAGE_SIZE), (PAGE_SIZE + 1, 2 * PAGE_SIZE), (201, 205)]
+    assert [p.target for p in pages] == [urls.evidence_page(n) for n in (1, 2, 3)]
+    assert [p.previous for p in pages] == [None, urls.evidence_page(1), urls.evidence_page(2)]
+    assert [p.next for p in pages] == [urls.evidence_page(2), urls.evidence_page(3), None]
+    assert all(p.first == urls.evidence_page(1) and p.last == urls.evidence_page(3) for p in pages)
+    assert [o.text for o in model.records.visible[0].owners] == ["team-a"]  # the service's owner
+    rendered = render_model(model, root / "evidence")
+    assert {"evidence/index.md", "evidence/page/2.md", "evidence/page/3.md"} <= set(rendered.pages)
+    third = rendered.pages["evidence/page/3.md"]
+    assert "search:\n  exclude: true\n" in third  # only the first page is in the search index
+    assert "[Newest](../../evidence/index.md) · [Newer](../../evidence/page/2.md) · page 3 of 3" in third
+    assert "page 3 of 3, records 201 to 205, observed 2026-05-01 to 2026-05-01 · Older · Oldest" in third
+    assert third.count("](<../../evidence/r-") == 5

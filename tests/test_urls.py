@@ -107,3 +107,16 @@ def test_nothing_but_the_url_module_builds_a_path() -> None:
         code = re.sub(r'"""[\s\S]*?"""', "", text)  # docstrings may show paths
         assert not re.search(rf"""["']{sections}""", code), name
         assert "../" not in code and '.md"' not in code, name
+
+
+def test_the_evidence_index_is_paged_under_evidence_page() -> None:
+    assert urls.evidence_page(1) == Target("evidence-index")
+    assert urls.evidence_page(2).path == "evidence/page/2.md"
+    assert urls.evidence_page(2).url == "evidence/page/2/"
+    assert href(Target("evidence", "2026-06-01-x"), urls.evidence_page(3).path) == "../../evidence/2026-06-01-x.md"
+    assert href(urls.evidence_page(1), urls.evidence_page(3).path) == "../../evidence/index.md"
+    assert urls.root_of(urls.evidence_page(3)) == "../../../"
+    # "page" is reserved, so no record's page can be evidence/page/.
+    from generator.records.models import reserved_reason
+
+    assert reserved_reason("page") is not None

@@ -109,7 +109,7 @@ RESERVED_IDS: frozenset[str] = frozenset(
     {
         "index",
         *("gates", "waves", "services", "environments", "owners", "evidence", "risks", "history"),
-        *("api", "badges", "embed", "assets", "search", "files", "guide"),
+        *("api", "badges", "embed", "assets", "search", "files", "guide", "page"),
         *("con", "prn", "aux", "nul"),
         *(f"com{n}" for n in range(1, 10)),
         *(f"lpt{n}" for n in range(1, 10)),

@@ -24,6 +24,7 @@ from .api_models import (
     EnvironmentsDoc,
     Event,
     EventsDoc,
+    EvidenceIndexDoc,
     GateDoc,
     GatesDoc,
     HistoryDoc,
@@ -40,7 +41,7 @@ from .api_models import (
     schema_documents,
 )
 from .feeds import feed_files
-from .model import GateView, RecordView, ResultView, ServiceView, SiteModel, TransitionView, WaveView
+from .model import GateView, PageLink, RecordView, ResultView, ServiceView, SiteModel, TransitionView, WaveView
 from .model.decisions import decision_document
 from .urls import API_ROOT
 
@@ -51,7 +52,9 @@ __all__ = ["API_ROOT", "SCHEMAS", "api_files", "dumps", "schema_documents"]
 # Each function below formats facts of the site model; none computes one.
 
 
-def _dump(model: type[Document], path: str, name: str, site: SiteModel, data: dict[str, Any]) -> str:
+def _dump(
+    model: type[Document], path: str, name: str, site: SiteModel, data: dict[str, Any], *, compact: bool = False
+) -> str:
     """The document at ``path``: its head (``$schema`` relative to it, as_of, commit, version), then ``data``."""
     head = {
         "$schema": urls.file_href(urls.api_schema(name), path),
@@ -60,7 +63,7 @@ def _dump(model: type[Document], path: str, name: str, site: SiteModel, data: di
         "version": site.info.version,
     }
     document = model.model_validate({**head, **data}).model_dump(by_alias=True, mode="json")
-    return dumps({**{key: document[key] for key in head}, **document})
+    return dumps({**{key: document[key] for key in head}, **document}, compact=compact)
 
 
 def _links(target: urls.Target, name: str, ident: str) -> dict[str, str]:
@@ -207,14 +210,55 @@ def _risk(view: RecordView) -> dict[str, Any]:
     }
 
 
+def _url(link: PageLink) -> str | None:
+    """The page a link goes to (with its place on the page), relative to the version root."""
+    return None if link.target is None else link.target.url + link.target.fragment
+
+
+def _evidence_index(site: SiteModel) -> dict[str, Any]:
+    """Every visible record in the evidence index's columns, and what its filters offer."""
+    choices = site.records.choices
+    return {
+        "gates": [{"id": g.text, "url": _url(g)} for g in choices.gates],
+        "entities": [{"ref": e.text, "url": _url(e)} for e in choices.entities],
+        "owners": [{"id": o.text, "url": _url(o)} for o in choices.owners],
+        "kinds": list(choices.kinds),
+        "results": list(choices.results),
+        "records": [
+            {
+                "id": r.id,
+                "url": urls.page("evidence", r.id).url,
+                "observed": r.observed,
+                "kind": r.record.kind,
+                "result": r.record.result,
+                "superseded": bool(r.superseded_by),
+                "summary": r.record.summary,
+                "about": [e.text for e in r.entities],
+                "gates": [g.link.text for g in r.gates],
+                "assess": {g.link.text: g.assessed for g in r.gates if g.assessed is not None},
+                "owners": [o.text for o in r.owners],
+            }
+            for r in site.records.visible
+        ],
+    }
+
+
 def api_files(site: SiteModel) -> dict[str, str]:
     """Path under the site -> text, for every JSON document and schema, the calendars and the events feed, and
     a copy for each former id."""
     out: dict[str, str] = {}
 
-    def put(model: type[Document], name: str, data: dict[str, Any], ident: str = "", collection: str = "") -> None:
+    def put(
+        model: type[Document],
+        name: str,
+        data: dict[str, Any],
+        ident: str = "",
+        collection: str = "",
+        *,
+        compact: bool = False,
+    ) -> None:
         path = urls.api_document(collection or name, ident)
-        out[path] = _dump(model, path, name, site, data)
+        out[path] = _dump(model, path, name, site, data, compact=compact)
 
     history = site.history
     put(
@@ -281,6 +325,8 @@ def api_files(site: SiteModel) -> dict[str, str]:
     )
     events = [Event(id=e.id, type=e.type, time=e.time, subject=e.subject, data=e.data) for e in site.events]
     put(EventsDoc, "events", {"events": events})
+    # Scripts read it (the evidence index's filters), and it grows with every record: one line.
+    put(EvidenceIndexDoc, "evidence-index", _evidence_index(site), collection="evidence", compact=True)
     out.update(feed_files(site))  # the calendars and the Atom feed of the events
     for alias in site.aliases:
         document = out.get(urls.api_document(alias.section, alias.new.id))

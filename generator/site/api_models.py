@@ -232,6 +232,44 @@ class EventsDoc(Document):
     events: list[Event]
 
 
+class IndexGate(_Out):
+    id: str
+    url: str | None = Field(description="The gate's page (null: a retired gate, which has none).")
+
+
+class IndexEntity(_Out):
+    ref: str = Field(description="kind:id, by canonical id.")
+    url: str | None = Field(description="The page that shows it (a store: a place on its service's page).")
+
+
+class IndexOwner(_Out):
+    id: str = Field(description="Owner repo id.")
+    url: str
+
+
+class IndexRecord(_Out):
+    id: str
+    url: str = Field(description="The record's page.")
+    observed: str = Field(description="The day (YYYY-MM-DD), or the moment (ISO 8601, UTC) when it has a time.")
+    kind: str
+    result: str | None = Field(description="pass or fail, for verification kinds.")
+    superseded: bool = Field(description="A later record corrects it: it no longer counts.")
+    summary: str
+    about: list[str] = Field(description="What it is about: kind:id, by canonical id (see entities).")
+    gates: list[str] = Field(description="Every gate it assesses or whose checks used it, in id order (see gates).")
+    assess: dict[str, str] = Field(description="Gate id -> the status it assesses, by canonical id.")
+    owners: list[str] = Field(description="The owner repos of those gates and of what it is about (see owners).")
+
+
+class EvidenceIndexDoc(Document):
+    gates: list[IndexGate] = Field(description="Every gate some record names in gates, in id order.")
+    entities: list[IndexEntity] = Field(description="Everything some record is about, sorted.")
+    owners: list[IndexOwner] = Field(description="Every owner some record has, sorted.")
+    kinds: list[str] = Field(description="The kinds of the records, sorted.")
+    results: list[str] = Field(description="The results of the records, sorted.")
+    records: list[IndexRecord] = Field(description="Every record observed up to as_of, newest first.")
+
+
 SCHEMAS: dict[str, type[Document]] = {
     "summary": SummaryDoc,
     "gates": GatesDoc,
@@ -245,6 +283,7 @@ SCHEMAS: dict[str, type[Document]] = {
     "risks": RisksDoc,
     "history": HistoryDoc,
     "events": EventsDoc,
+    "evidence-index": EvidenceIndexDoc,
 }
 
 
@@ -258,8 +297,9 @@ def schema_documents() -> dict[str, str]:
     return out
 
 
-def dumps(value: Any) -> str:
+def dumps(value: Any, *, compact: bool = False) -> str:
     """JSON text, deterministic, with ``<``, ``>`` and ``&`` escaped so it is inert if embedded in HTML,
-    and every character a terminal must not see raw escaped too (:func:`~generator.textsafe.json_text`)."""
-    text = json_text(value)
+    and every character a terminal must not see raw escaped too (:func:`~generator.textsafe.json_text`).
+    ``compact``: on one line, for a document that only scripts read (the evidence index)."""
+    text = json_text(value, compact=compact)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

@@ -43,6 +43,7 @@ from . import charts, urls
 from .api import api_files
 from .cards import widget_files
 from .model import PageLink, ReasonView, SiteInfo, SiteModel, build_model
+from .model.records import PAGE_SIZE, observed_text
 from .urls import Target
 
 __all__ = ["Rendered", "SiteInfo", "render_site", "status_badge"]
@@ -84,13 +85,7 @@ def _finalize(value: Any) -> Any:
 
 
 def _date(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        if value.hour or value.minute or value.second:
-            return format_moment(value)
-        return value.date().isoformat()
-    return value.isoformat()
+    return "" if value is None else observed_text(value)
 
 
 def status_badge(status: str) -> Markup:
@@ -149,6 +144,7 @@ def _environment(model: SiteModel) -> jinja2.Environment:
     env.filters["md"] = lambda text: render_markdown(text, converter)
     env.filters["date"] = _date
     env.filters["plural"] = plural
+    env.filters["html"] = html_text
     commit_url = model.info.commit_url
 
     def commit_link(commit: Commit | str) -> Markup:
@@ -181,6 +177,7 @@ def _environment(model: SiteModel) -> jinja2.Environment:
         chart=charts.status_bar,
         history_chart=charts.history_lines,
         Markup=Markup,
+        page_size=PAGE_SIZE,
         schema_comment=Markup(SCHEMA_COMMENT),
     )
     return env
@@ -196,37 +193,50 @@ def render_model(model: SiteModel, evidence_root: Path) -> Rendered:
     env = _environment(model)
     out = Rendered()
 
-    def page(target: Target, template: str, title: str, **context: Any) -> None:
+    def page(target: Target, template: str, title: str, search: str = "", **context: Any) -> None:
         body = env.get_template(template).render(here=target.path, **context)
-        out.pages[target.path] = f"---\ntitle: {front_matter_title(title)}\n---\n\n{body}"
+        out.pages[target.path] = f"---\ntitle: {front_matter_title(title)}\n{search}---\n\n{body}"
 
     page(urls.page("home"), "home.md.j2", "Readiness handoff")
     page(urls.page("gates"), "gates.md.j2", "Gates")
     for gate in model.gates:
-        page(urls.page("gate", gate.id), "gate.md.j2", f"{gate.id}: {gate.gate.title}", g=gate)
+        page(urls.page("gate", gate.id), "gate.md.j2", f"{gate.id}: {gate.gate.title}", OWN_PAGE, g=gate)
     page(urls.page("waves"), "waves.md.j2", "Waves")
     for wave in model.waves:
-        page(urls.page("wave", wave.id), "wave.md.j2", f"{wave.id}: {wave.wave.title}", w=wave)
+        page(urls.page("wave", wave.id), "wave.md.j2", f"{wave.id}: {wave.wave.title}", OWN_PAGE, w=wave)
     page(urls.page("services"), "services.md.j2", "Services")
     for service in model.services:
-        page(urls.page("service", service.id), "service.md.j2", service.service.name, s=service)
+        title = f"{service.id}: {service.service.name}"
+        page(urls.page("service", service.id), "service.md.j2", title, OWN_PAGE, s=service)
     page(urls.page("environments"), "environments.md.j2", "Environments")
     for environment in model.environments:
-        page(urls.page("environment", environment.id), "environment.md.j2", environment.environment.name, e=environment)
+        target = urls.page("environment", environment.id)
+        page(target, "environment.md.j2", f"{environment.id}: {environment.environment.name}", OWN_PAGE, e=environment)
     page(urls.page("owners"), "owners.md.j2", "Owners")
     for owner in model.owners:
-        page(urls.page("owner", owner.id), "owner.md.j2", f"Owner {owner.id}", o=owner)
-    page(urls.page("evidence-index"), "evidence_index.md.j2", "Evidence")
+        page(urls.page("owner", owner.id), "owner.md.j2", f"Owner {owner.id}", OWN_PAGE, o=owner)
+    for index in model.records.pages:
+        title = "Evidence" if index.number == 1 else f"Evidence, page {index.number} of {index.count}"
+        # The first page is found by its title and introduction (its table is left out of the search index); the
+        # others would only repeat them.
+        page(index.target, "evidence_index.md.j2", title, "" if index.number == 1 else NOT_SEARCHED, p=index)
     for record in model.records.visible:
         for attachment in record.attachments:
             if attachment.published is not None:
                 out.attachments[attachment.published.path] = evidence_root / attachment.path
-        page(urls.page("evidence", record.id), "evidence.md.j2", record.record.summary, r=record)
+        page(urls.page("evidence", record.id), "evidence.md.j2", f"{record.id}: {record.record.summary}", r=record)
     page(urls.page("risks"), "risks.md.j2", "Risks")
     page(urls.page("history"), "history.md.j2", "History")
     out.files.update(api_files(model))
     out.files.update(widget_files(model))
     return out
+
+
+OWN_PAGE = "search:\n  boost: 4\n"
+"""Front matter of the page of one gate, wave, service, environment, owner or record: its id typed into the
+search box finds it before the pages that only mention it (MkDocs Material's per-page search boost)."""
+NOT_SEARCHED = "search:\n  exclude: true\n"
+"""Front matter of a page left out of the search index."""
 
 
 def problems_page(problems: Sequence[object]) -> str:

@@ -37,6 +37,7 @@ PageKind = Literal[
     "owners",
     "owner",
     "evidence-index",
+    "evidence-page",
     "evidence",
     "attachment",
     "risks",
@@ -56,6 +57,7 @@ SAVE_AS: Final[Mapping[PageKind, str]] = {
     "owners": "owners/index.md",
     "owner": "owners/{id}.md",
     "evidence-index": "evidence/index.md",
+    "evidence-page": "evidence/page/{id}.md",
     "evidence": "evidence/{id}.md",
     "attachment": "evidence/{id}",
     "risks": "risks/index.md",
@@ -76,6 +78,7 @@ URL: Final[Mapping[PageKind, str]] = {
     "owners": "owners/",
     "owner": "owners/{id}/",
     "evidence-index": "evidence/",
+    "evidence-page": "evidence/page/{id}/",
     "evidence": "evidence/{id}/",
     "attachment": "evidence/{id}",
     "risks": "risks/",
@@ -134,6 +137,12 @@ class Target:
 
 def page(kind: PageKind, ident: str = "") -> Target:
     return Target(kind, ident)
+
+
+def evidence_page(number: int) -> Target:
+    """Page ``number`` (from 1) of the evidence index: the first is the index itself (``evidence/``), the
+    others ``evidence/page/2/`` and on (``page`` is a reserved id, so no record takes that folder)."""
+    return Target("evidence-index") if number <= 1 else Target("evidence-page", str(number))
 
 
 def store(service_id: str, store_id: str) -> Target:

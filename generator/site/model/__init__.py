@@ -44,12 +44,23 @@ from .gates import (
     gate_view,
     wave_view,
 )
-from .records import PUBLISHED_ATTACHMENT_TYPES, AttachmentView, Records, RecordView, build_records
+from .records import (
+    PAGE_SIZE,
+    PUBLISHED_ATTACHMENT_TYPES,
+    AttachmentView,
+    EvidencePage,
+    GateUse,
+    IndexChoices,
+    Records,
+    RecordView,
+    build_records,
+)
 from .timeline import ChangesView, ChangeView, HistoryPoint, HistoryView, TransitionView, changes_view, history_view
 
 __all__ = [
     "EVENT_TYPES",
     "FRESHNESS_WINDOW_DAYS",
+    "PAGE_SIZE",
     "PUBLISHED_ATTACHMENT_TYPES",
     "STATUS_ORDER",
     "Alias",
@@ -62,12 +73,15 @@ __all__ = [
     "Deployed",
     "EnvironmentView",
     "EventFact",
+    "EvidencePage",
     "Feed",
     "FeedEntry",
     "FreshItem",
+    "GateUse",
     "GateView",
     "HistoryPoint",
     "HistoryView",
+    "IndexChoices",
     "OwnerView",
     "PageLink",
     "ReasonView",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...diff import Diff
-from ...engine.status import GateState
+from ...engine.status import Derived, GateState
 from ...history import History
 from ...records.catalog import Catalog
 from .. import urls
@@ -122,3 +122,34 @@ def where(catalog: Catalog, value: str, owner: str | None) -> UrlLink:
     if repo is not None and repo.url:
         return UrlLink(value, repo.url.rstrip("/") + "/" + value.lstrip("/"))
     return UrlLink(value, None)
+
+
+def owners_of(catalog: Catalog, derived: Derived, ref: str) -> tuple[str, ...]:
+    """The owner repos (canonical ids, sorted) of the entity ``ref`` names, through aliases.
+
+    A gate's ``owners``; a wave's: the owners of the gates it requires (its service-specific gates too); a service's and an environment's ``owner``; a
+    store's: the owner of its backups; a repo owns itself. Owner pages list what they own by this rule.
+    """
+    resolved = catalog.resolve_ref(ref)
+    if resolved is None:
+        return ()
+    kind, ident = resolved
+    named: list[str | None]
+    if kind == "gate":
+        named = list(catalog.gates[ident].owners)
+    elif kind == "wave":
+        state = derived.waves.get(ident)
+        required = state.gates if state is not None else catalog.waves[ident].gates
+        gates = (catalog.resolve("gate", g) for g in required)
+        named = [o for g in gates if g is not None for o in catalog.gates[g].owners]
+    elif kind == "service":
+        named = [catalog.services[ident].owner]
+    elif kind == "store":
+        backup = catalog.stores[ident].backup
+        named = [backup.owner if backup is not None else None]
+    elif kind == "environment":
+        named = [catalog.environments[ident].owner]
+    else:
+        named = [ident]
+    resolved_owners = (catalog.resolve("repo", o) for o in named if o)
+    return tuple(sorted({o for o in resolved_owners if o is not None}))

@@ -8,7 +8,7 @@ from ...engine.status import Derived
 from ...records.catalog import Catalog
 from ...records.models import Deployment, Environment, Repo, Service, Store
 from .. import urls
-from .common import PageLink, UrlLink, entity_link, repo_link, where
+from .common import PageLink, UrlLink, entity_link, owners_of, repo_link, where
 from .gates import ResultView, result_view
 from .records import Records, RecordView
 
@@ -178,19 +178,14 @@ def environment_view(
 
 
 def owner_view(catalog: Catalog, derived: Derived, repo_id: str) -> OwnerView:
-    def owner_is(owner: str | None) -> bool:
-        return owner is not None and catalog.resolve("repo", owner) == repo_id
+    def owns(ref: str) -> bool:
+        return repo_id in owners_of(catalog, derived, ref)
 
-    gates = tuple(g for g in derived.gates if any(owner_is(o) for o in catalog.gates[g].owners))
-    services = [s for s in sorted(catalog.services) if not catalog.service_retired(s)]
+    gates = tuple(g for g in derived.gates if owns(f"gate:{g}"))
     owned = (
-        [f"service:{s}" for s in services if owner_is(catalog.services[s].owner)]
-        + [
-            f"store:{s}"
-            for s, store in sorted(catalog.stores.items())
-            if not catalog.store_retired(s) and store.backup is not None and owner_is(store.backup.owner)
-        ]
-        + [f"environment:{e}" for e in sorted(catalog.environments) if owner_is(catalog.environments[e].owner)]
+        [f"service:{s}" for s in sorted(catalog.services) if not catalog.service_retired(s) and owns(f"service:{s}")]
+        + [f"store:{s}" for s in sorted(catalog.stores) if not catalog.store_retired(s) and owns(f"store:{s}")]
+        + [f"environment:{e}" for e in sorted(catalog.environments) if owns(f"environment:{e}")]
     )
     repo = catalog.repos[repo_id]
     links = [entity_link(catalog, ref) for ref in owned]
