@@ -11,8 +11,8 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .cache import HistoryCache
 from .diff import compute_diff
 from .engine.status import Derived, derive
 from .git import head_commit
@@ -20,6 +20,9 @@ from .history import History, compute_history
 from .records.catalog import Catalog
 from .records.loader import load_catalog
 from .site.markdown import Rendered, SiteInfo, render_site
+
+if TYPE_CHECKING:
+    from .cache import HistoryCache
 
 
 @dataclass(frozen=True, slots=True)
