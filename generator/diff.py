@@ -13,11 +13,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .asof import format_moment
-from .cache import HistoryCache
-from .engine.incremental import StatusTracker
 from .engine.status import GATE_RANK, WAVE_RANK, Derived, GateState, WaveState, derive, regressed, wave_gates
 from .errors import Problem, UsageError, ValidationFailed
 from .git import Blobs, GitTree, commit_info, merge_base, show_prefix, unavailable_reason
@@ -29,6 +27,9 @@ from .records.loader import ParseCache
 from .records.tree import Tree, WorkTree
 from .textsafe import md_code, md_fence, md_forge_text, plural, terminal_text
 from .validation import load_valid_tree
+
+if TYPE_CHECKING:
+    from .cache import HistoryCache
 
 WORK_TREE = "work tree"
 MARKER = "<!-- readiness-diff -->"
@@ -153,6 +154,8 @@ def compute_diff(
         after.derived = derive(after.catalog, after.as_of)
         old = aged = None
         if before.catalog is not None:
+            from .engine.incremental import StatusTracker  # the history's machinery, loaded for a diff only
+
             tracker = StatusTracker()
             old = tracker.advance(before.catalog, before.as_of)
             # The base's records as of the later head's moment: what time alone would have made of them

@@ -22,9 +22,9 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .asof import format_moment
-from .cache import HistoryCache, StoredPoint, stored_point
 from .engine.incremental import StatusTracker
 from .errors import Problem, ValidationFailed
 from .git import Blobs, Change, Commit, GitTree, PendingLog, first_parent_log, history_start
@@ -36,6 +36,9 @@ from .records.tree import Entry
 from .records.yamlstrict import MAX_FILE_BYTES
 from .textsafe import TerminalLine, Word, plural, problem_parts, terminal_text
 from .validation import decision_problems
+
+if TYPE_CHECKING:  # the cache is read only when one is given: a status run need not import it
+    from .cache import HistoryCache, StoredPoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +105,12 @@ def compute_history(
         return History(available=False, reason=reason)
     history = History(available=True)
     now = now or dt.datetime.now(dt.UTC)
-    stored = cache.points(prefix, now) if cache is not None else {}
+    stored: dict[str, StoredPoint] = {}
     keep: dict[str, StoredPoint] = {}
+    if cache is not None:
+        from .cache import stored_point
+
+        stored = cache.points(prefix, now)
     walk = _Walk(root, now, cache)
     last_valid: Point | None = None
     with no_cyclic_gc(), Blobs(root) as blobs:
@@ -128,7 +135,10 @@ def compute_history(
                 assert changes is not None
                 point = walk.point(tree, commit, changes, added)
                 history.computed += 1
-                found = stored_point(point.gates, point.waves, added, point.problems, walk.holds_until, point.waivers)
+                if cache is not None:
+                    found = stored_point(
+                        point.gates, point.waves, added, point.problems, walk.holds_until, point.waivers
+                    )
             if found is not None:
                 keep[commit.sha] = found
             for evidence_id in added:

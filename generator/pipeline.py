@@ -11,8 +11,8 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .cache import HistoryCache
 from .diff import compute_diff
 from .engine.status import Derived, derive
 from .git import default_commit_url, head_commit
@@ -21,6 +21,9 @@ from .progress import Progress
 from .records.catalog import Catalog
 from .site.markdown import Rendered, SiteInfo, render_site
 from .validation import load_valid
+
+if TYPE_CHECKING:
+    from .cache import HistoryCache
 
 
 @dataclass(frozen=True, slots=True)
