@@ -244,12 +244,12 @@ def _decision_problems(options: EvidenceOptions, observed: dt.date) -> list[str]
     if decision is not None and decision not in DECISIONS:
         problems.append(f"--decision {decision}: use go or no-go")
     for breach in decision_rule_breaches(kind, present, observed, options.get("expires"), decision):
-        name = breach.loc[0] if breach.loc else breach.message.split("'")[1]
-        option = _DECISION_OPTIONS[str(name)]
-        if breach.rule == "decision-field" and not breach.loc:
+        name = breach.missing or breach.loc[0]
+        option = _DECISION_OPTIONS[name]
+        if breach.missing:
             problems.append(f"{option} is required for {kind} records")
         elif breach.rule == "decision-field":
-            problems.append(f"{option}: {breach.message.replace(f'{name} is for', 'is for', 1)}")
+            problems.append(f"{option}: {breach.message.removeprefix(f'{name} ')}")
         else:
             problems.append(f"{option}: {breach.message}")
     return problems

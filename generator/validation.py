@@ -20,7 +20,7 @@ from .engine.status import derive, wave_gates
 from .errors import Problem, ValidationFailed
 from .records.catalog import Catalog
 from .records.loader import ParseCache, load_catalog, load_tree, locate_in
-from .records.models import observed_moment
+from .records.models import DECISION_KINDS, observed_moment
 from .records.tree import Tree, WorkTree
 
 
@@ -48,7 +48,7 @@ def _raise(problems: list[Problem]) -> None:
 
 def decision_problems(catalog: Catalog, tree: Tree) -> list[Problem]:
     """The problems of the waivers and sign-offs that count today (not superseded)."""
-    decisions = sorted(e for e, record in catalog.evidence.items() if record.kind in ("waiver", "sign-off"))
+    decisions = sorted(e for e, record in catalog.evidence.items() if record.kind in DECISION_KINDS)
     if not decisions:
         return []  # most catalogs, and most commits of a history
     superseded = {target for record in catalog.evidence.values() for target in record.supersedes}

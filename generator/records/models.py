@@ -81,6 +81,8 @@ DECISION_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 REQUIRED_DECISION_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {"waiver": ("waive", "approved_by", "expires"), "sign-off": ("wave", "decision", "approved_by")}
 )
+DECISION_KINDS: frozenset[str] = frozenset(REQUIRED_DECISION_FIELDS)
+"""The kinds of decisions (waivers and sign-offs): their rules read gates' owners and statuses."""
 
 
 def _not_blank(value: str) -> str:
@@ -515,6 +517,8 @@ class RuleBreach:
     rule: RecordRule
     loc: tuple[str, ...]
     message: str
+    missing: str = ""
+    """The required field a ``loc`` of ``()`` breach lacks (``evidence new`` names its option)."""
 
 
 def evidence_rule_breaches(
@@ -550,7 +554,7 @@ def decision_rule_breaches(
     :data:`MAX_WAIVER_DAYS` of its ``observed`` day, ``accepted`` only on a ``go``.
     ``present``: the fields the record (or ``evidence new``) sets."""
     breaches = [
-        RuleBreach("decision-field", (), f"missing required field '{name}' for {article(kind)} record")
+        RuleBreach("decision-field", (), f"missing required field '{name}' for {article(kind)} record", name)
         for name in REQUIRED_DECISION_FIELDS.get(kind, ())
         if name not in present
     ]

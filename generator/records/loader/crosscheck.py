@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from ...textsafe import article
 from ..catalog import Catalog, Origin
 from ..checkfields import check_field_problem, where_value_problem
-from ..models import Check, Evidence, Gate, Service, observed_moment
+from ..models import DECISION_KINDS, Check, Evidence, Gate, Service, observed_moment
 from .attachments import attachment_case, check_attachment
 from .files import WHOLE_FILE
 from .messages import Loc, suggest
@@ -121,7 +121,7 @@ def cross_check(run: Run, catalog: Catalog, now: dt.datetime) -> None:
             continue
         before = len(run.problems)
         _check_evidence(run, catalog, ref, evidence_id, record, origin, now)
-        if record.kind not in ("waiver", "sign-off"):  # decisions also read gates' owners: check them each time
+        if record.kind not in DECISION_KINDS:  # decisions also read gates' owners: check them each time
             done("evidence", evidence_id, record, before)
     attachment_case(run, catalog)
 
@@ -266,7 +266,7 @@ def _check_evidence(
             )
     for index, attachment in enumerate(record.attachments or []):
         check_attachment(run, origin, index, attachment.path, attachment.sha256)
-    if record.kind in ("waiver", "sign-off"):
+    if record.kind in DECISION_KINDS:
         _check_decision(run, catalog, ref, record, origin)
 
 
