@@ -101,10 +101,9 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Hint:
     return Hint(hint.line, hint.column, mask_secrets(hint.message))
 
 
-def joined_list_item(text: str, start: Any, end: Any) -> Hint | None:
+def joined_list_item(lines: list[str], start: Any, end: Any) -> Hint | None:
     """A plain (unquoted) value spanning lines where a later line starts with ``- ``: an
-    over-indented list item that YAML read as more of the value above."""
-    lines = text.split("\n")
+    over-indented list item that YAML read as more of the value above (``lines``: the file's)."""
     first = _line(lines, start.line)
     item_column = first.find("- ", 0, start.column)
     for number in range(start.line + 1, end.line + 1):
@@ -133,18 +132,17 @@ def joined_list_item(text: str, start: Any, end: Any) -> Hint | None:
 COMMENT_AFTER_VALUE = re.compile(r"[ \t]+#(?=\S)")
 
 
-def dropped_comment(text: str, end_index: int, value: str) -> Hint | None:
-    """``issue #12 fixed`` unquoted: YAML keeps ``issue`` and drops ``#12 fixed`` as a comment.
+def dropped_comment(text: str, end: Any, value: str) -> Hint | None:
+    """``issue #12 fixed`` unquoted: YAML keeps ``issue`` and drops ``#12 fixed`` as a comment
+    (``end``: the value's end mark; what follows it on its line is looked at, nothing else).
 
     Only a ``#`` glued to the word after it counts (``# note`` reads as a deliberate comment)."""
-    eol = text.find("\n", end_index)
-    rest = text[end_index : eol if eol >= 0 else len(text)]
+    eol = text.find("\n", end.index)
+    rest = text[end.index : eol if eol >= 0 else len(text)]
     match = COMMENT_AFTER_VALUE.match(rest)
     if match is None:
         return None
-    index = end_index + match.end() - 1
-    line = text.count("\n", 0, index)
-    column = index - (text.rfind("\n", 0, index) + 1)
+    line, column = end.line, end.column + match.end() - 1
     dropped = rest[match.end() - 1 :].rstrip()
     whole = f"{value}{rest[: match.end() - 1]}{dropped}"
     return Hint(

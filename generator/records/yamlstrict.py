@@ -395,7 +395,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Problem:
 class _Builder:
     """Builds Python values from a node tree, reporting what YAML guessed."""
 
-    __slots__ = ("glued_hash", "problems", "rel", "text")
+    __slots__ = ("_lines", "glued_hash", "problems", "rel", "text")
 
     def __init__(self, rel: str, problems: list[Problem], text: str) -> None:
         self.rel = rel
@@ -403,14 +403,21 @@ class _Builder:
         self.text = text
         self.glued_hash = yamlhints.COMMENT_AFTER_VALUE.search(text) is not None
         """Whether any value could have lost its end to a comment (most files: no)."""
+        self._lines: list[str] | None = None
+
+    def lines(self) -> list[str]:
+        """The file's lines, split once (only a value spanning lines needs them)."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
     def misread_plain(self, node: ScalarNode) -> bool:
         """Report a plain value that YAML read differently than it looks: an over-indented
         list item joined to it, or its end dropped as a comment."""
         start, end = node.start_mark, node.end_mark
-        hint = yamlhints.joined_list_item(self.text, start, end) if start.line != end.line else None
+        hint = yamlhints.joined_list_item(self.lines(), start, end) if start.line != end.line else None
         if hint is None and self.glued_hash:
-            hint = yamlhints.dropped_comment(self.text, end.index, node.value)
+            hint = yamlhints.dropped_comment(self.text, end, node.value)
         if hint is None:
             return False
         self.problems.append(Problem(self.rel, hint.line, hint.column, hint.message))
