@@ -252,7 +252,8 @@ def derive(catalog: Catalog, as_of: dt.datetime, cache: CheckCache | None = None
     """Every gate and wave status, with reasons, and every scorecard, as of ``as_of``; with
     ``decisions``, each wave's decision too (a go's staleness reads statuses at other moments).
 
-    ``cache`` carries what does not depend on evidence from one commit to the next (history).
+    ``cache`` carries what does not depend on evidence (selections, field conditions) between
+    derivations of catalogs that share records: the many moments a go's staleness reads.
     """
     index = build_index(catalog, as_of)
     derived = Derived(as_of=as_of, index=index)
@@ -290,9 +291,10 @@ def derive(catalog: Catalog, as_of: dt.datetime, cache: CheckCache | None = None
             derived.waves[wave_id] = _wave_state(wave_id, catalog, derived.gates, as_of)
     if decisions:
         signed = latest_sign_offs(catalog, index)
+        again = cache if cache is not None else CheckCache()
 
         def statuses_at(moment: dt.datetime) -> dict[str, str]:
-            return {g: state.status for g, state in derive(catalog, moment, cache, decisions=False).gates.items()}
+            return {g: state.status for g, state in derive(catalog, moment, again, decisions=False).gates.items()}
 
         for wave_id, wave_state in derived.waves.items():
             derived.decisions[wave_id] = wave_decision(
